@@ -1,0 +1,53 @@
+# Two commands do everything on a fresh Debian machine with Python 3.11+ and Node:
+#   make serve   set up, then serve the site on http://127.0.0.1:8000 with live reload
+#   make test    set up, then run every test
+# Everything is installed into .venv/ and node_modules/; nothing by hand.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY_STAMP   := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: setup serve build test validate chromium bench-build bench-widget clean
+
+setup: $(PY_STAMP) $(NODE_STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(PY_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Browser tests drive Debian's Chromium; Playwright cannot download a browser here.
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+serve: setup
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+build: setup
+	$(BIN)/mkdocs build --strict --clean
+
+validate: $(PY_STAMP)
+	$(BIN)/python -m certkb validate content
+
+test: setup chromium
+	$(BIN)/python -m pytest
+
+bench-build: setup
+	$(BIN)/python -m benchmarks.build
+
+bench-widget: setup chromium
+	$(BIN)/python -m benchmarks.widget
+
+clean:
+	rm -rf site .pytest_cache .hypothesis

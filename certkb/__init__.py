@@ -1,0 +1,1 @@
+"""Educator certification knowledge base: content model, loader, renderer and MkDocs plugin."""

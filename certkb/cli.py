@@ -1,0 +1,45 @@
+"""`certkb validate [CONTENT_DIR]`: check the content the way the build does.
+
+Prints one line per problem (file:line:col: message) and exits 1 when there
+are any; prints a one-line summary and exits 0 when the content is valid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import ContentErrors
+from .loader import load_content
+
+
+def validate(content_dir: Path) -> int:
+    try:
+        content = load_content(content_dir)
+    except ContentErrors as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        count = len(exc.errors)
+        print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
+        return 1
+    print(
+        f"Content is valid: {len(content.guides)} guides, {len(content.pathways)} pathways, "
+        f"{len(content.facts)} facts, {len(content.glossary)} glossary terms, {len(content.sources)} sources."
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="certkb", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="check every content file and report every problem")
+    v.add_argument("content_dir", nargs="?", default="content", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "validate":
+        return validate(args.content_dir)
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

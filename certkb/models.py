@@ -1,0 +1,194 @@
+"""The content model: what staff may write in each kind of file under ``content/``.
+
+These pydantic models are the one definition of the content format. The
+loader validates with them, the JSON Schemas for editors are generated from
+them, and the templates read the validated objects.
+
+Two kinds of text field:
+
+* ``PlainText``: a title, a label, a button name. Rendered escaped, so any
+  ``<`` or ``*`` shows as typed.
+* ``Markdown``: prose. Markdown is allowed, raw HTML is not (it would let a
+  typo, or a pasted payload, run script on the public site). References to
+  shared facts, guides and checkers are written ``{fact:ID}``,
+  ``{guide:ID}`` and ``{checker:ID}``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Annotated, Literal, Optional
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+REFERENCE_RE = re.compile(r"\{(fact|guide|checker):([A-Za-z0-9_.-]+)\}")
+_HTML_RE = re.compile(r"<\s*[A-Za-z!/?]")
+_SCRIPT_URL_RE = re.compile(r"\]\(\s*(javascript|data|vbscript):", re.IGNORECASE)
+
+
+def _no_html(value: str) -> str:
+    match = _HTML_RE.search(value)
+    if match:
+        snippet = value[match.start(): match.start() + 12].split("\n")[0]
+        raise ValueError(
+            f"HTML is not allowed in content text (found '{snippet}'); write plain Markdown instead"
+        )
+    if _SCRIPT_URL_RE.search(value):
+        raise ValueError("links must be web addresses (https://...) or site pages, not script or data URLs")
+    return value
+
+
+def _single_line(value: str) -> str:
+    if "\n" in value.strip():
+        raise ValueError("must be a single line of text")
+    return value.strip()
+
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80),
+    Field(description="Lower-case letters, digits, '-' and '_'; unique within its kind."),
+]
+PlainText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=300),
+    AfterValidator(_single_line),
+    Field(description="One line of plain text; shown exactly as typed."),
+]
+Markdown = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=20_000),
+    AfterValidator(_no_html),
+    Field(description="Markdown text (no HTML). {fact:ID}, {guide:ID} and {checker:ID} insert shared facts and links."),
+]
+WebUrl = Annotated[
+    str,
+    StringConstraints(pattern=r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]+)?(/[^\s<>\"]*)?$", max_length=500),
+    Field(description="A full web address starting with https:// or http://"),
+]
+
+
+class Strict(BaseModel):
+    """Base: unknown fields are errors (a typo must never be silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=True)
+
+
+# --- sources.yml ---------------------------------------------------------------
+
+
+class Source(Strict):
+    id: Id
+    title: PlainText = Field(description="The page's title as the agency publishes it.")
+    agency: PlainText = Field(description="The agency that publishes the page.")
+    url: Optional[WebUrl] = Field(default=None, description="The page's address, where known.")
+    retrieved: _dt.date = Field(description="The date our copy was taken, YYYY-MM-DD.")
+    note: Optional[PlainText] = None
+
+
+class SourcesFile(Strict):
+    sources: list[Source] = Field(min_length=1)
+
+
+# --- jurisdictions.yml -------------------------------------------------------------
+
+
+class Topic(Strict):
+    id: Id
+    title: PlainText
+
+
+class Jurisdiction(Strict):
+    id: Id
+    name: PlainText = Field(description="Shown as the top navigation section, e.g. 'Missouri'.")
+    agency: PlainText = Field(description="The certifying agency's name.")
+    summary: Markdown
+    topics: list[Topic] = Field(min_length=1, description="Navigation sections, in order.")
+
+
+class JurisdictionsFile(Strict):
+    jurisdictions: list[Jurisdiction] = Field(min_length=1)
+
+
+# --- facts.yml --------------------------------------------------------------------
+
+
+class Fact(Strict):
+    id: Id
+    jurisdiction: Id
+    label: PlainText = Field(description="What the fact is, for staff and the facts index.")
+    value: PlainText = Field(description="The text inserted wherever {fact:ID} appears.")
+    source: Id
+
+
+class FactsFile(Strict):
+    facts: list[Fact] = Field(min_length=1)
+
+
+# --- glossary.yml -----------------------------------------------------------------
+
+
+class Term(Strict):
+    term: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9.&'-]*$", max_length=20)] = Field(
+        description="The abbreviation exactly as it appears in text, e.g. 'IPC'."
+    )
+    definition: PlainText
+    jurisdiction: Optional[Id] = None
+    source: Optional[Id] = None
+
+
+class GlossaryFile(Strict):
+    terms: list[Term] = Field(min_length=1)
+
+
+# --- guides/<jurisdiction>/<name>.yml ----------------------------------------------------
+
+
+class Step(Strict):
+    text: Markdown
+    details: list[Markdown] = Field(default_factory=list, description="Sub-points of this step.")
+    note: Optional[Markdown] = None
+    warning: Optional[Markdown] = None
+
+
+class Section(Strict):
+    heading: PlainText
+    text: Optional[Markdown] = None
+    items: list[Markdown] = Field(default_factory=list)
+
+
+class Note(Strict):
+    kind: Literal["note", "tip", "warning", "info"] = "note"
+    title: Optional[PlainText] = None
+    text: Markdown
+
+
+class Link(Strict):
+    label: PlainText = Field(description="The link's label, exactly as the agency's page shows it.")
+    text: Markdown = Field(description="What the link leads to, in our words.")
+    url: Optional[WebUrl] = None
+
+
+class Guide(Strict):
+    id: Id
+    jurisdiction: Id
+    topic: Id
+    title: PlainText
+    summary: PlainText = Field(description="One sentence: what this page helps with.")
+    order: int = Field(default=100, ge=0, le=10_000, description="Position within its topic (smaller first).")
+    last_reviewed: _dt.date
+    sources: list[Id] = Field(min_length=1)
+    intro: Optional[Markdown] = None
+    steps: list[Step] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list, description="Portal links described on the agency's page.")
+    notes: list[Note] = Field(default_factory=list)
+    pathway: Optional[Id] = Field(default=None, description="Show this upgrade pathway's requirements and checker link.")
+    related: list[Id] = Field(default_factory=list, description="Ids of related guides.")

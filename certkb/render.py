@@ -1,0 +1,178 @@
+"""Render validated content to Markdown pages through Jinja2 templates.
+
+Plain functions, callable without an MkDocs build: ``make_env`` builds the
+template environment (StrictUndefined: a typo in a template fails loudly),
+``render_guide`` and friends return Markdown text. The MkDocs plugin only
+wires these into the build.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import posixpath
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+
+from . import models
+from .loader import Content
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}])")
+
+
+def plain(value: Any) -> str:
+    """Escape one line of plain text for Markdown: it shows exactly as typed."""
+    text = str(value)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def yaml_string(value: Any) -> str:
+    """A string safe to put in YAML front matter (JSON is valid YAML)."""
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def long_date(value: _dt.date) -> str:
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def indent(text: str, width: int = 4, first: bool = False) -> str:
+    pad = " " * width
+    lines = str(text).split("\n")
+    out = [(pad + line if line.strip() else "") if (i or first) else line for i, line in enumerate(lines)]
+    return "\n".join(out)
+
+
+class PageRenderer:
+    """Resolves references and links relative to one page."""
+
+    def __init__(self, content: Content, page: str):
+        self.content = content
+        self.page = page  # docs-relative path, e.g. "missouri/apply.md"
+
+    def link(self, target: str) -> str:
+        """Relative link from this page to another docs-relative .md path."""
+        return posixpath.relpath(target, posixpath.dirname(self.page) or ".")
+
+    def guide_link(self, guide_id: str) -> str:
+        guide = self.content.guides[guide_id]
+        return f"[{plain(guide.title)}]({self.link(self.content.guide_page(guide_id))})"
+
+    def checker_link(self, pathway_id: str) -> str:
+        pathway = self.content.pathways[pathway_id]
+        return f"[{plain(pathway.title)} checker]({self.link(self.content.checker_page(pathway_id))})"
+
+    def markdown(self, text: str | None) -> str:
+        """Staff Markdown with {fact:}, {guide:} and {checker:} references resolved."""
+        if not text:
+            return ""
+
+        def sub(match: re.Match) -> str:
+            kind, ident = match.groups()
+            if kind == "fact":
+                return plain(self.content.facts[ident].value)
+            if kind == "guide":
+                return self.guide_link(ident)
+            return self.checker_link(ident)
+
+        return models.REFERENCE_RE.sub(sub, text.strip())
+
+
+def make_env(template_dirs: Iterable[str | Path]) -> jinja2.Environment:
+    """A Jinja environment over ``template_dirs``, earlier folders overriding later ones."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # we produce Markdown; text is escaped with the `plain` filter
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(plain=plain, yaml_string=yaml_string, long_date=long_date, indent_md=indent)
+    return env
+
+
+def _common(content: Content, page: str) -> dict[str, Any]:
+    r = PageRenderer(content, page)
+    return {
+        "content": content,
+        "md": r.markdown,
+        "link": r.link,
+        "guide_link": r.guide_link,
+        "checker_link": r.checker_link,
+    }
+
+
+def sources_for(content: Content, ids: Iterable[str]) -> list[models.Source]:
+    return [content.sources[i] for i in ids]
+
+
+def render_guide(content: Content, guide_id: str, env: jinja2.Environment) -> str:
+    guide = content.guides[guide_id]
+    page = content.guide_page(guide_id)
+    requirements: list[dict] = []
+    pathway = None
+    if guide.pathway:
+        from .pathway import requirement_list
+
+        pathway = content.pathways[guide.pathway]
+        requirements = requirement_list(pathway)
+    ctx = _common(content, page)
+    ctx.update(
+        guide=guide,
+        jurisdiction=content.jurisdictions[guide.jurisdiction],
+        sources=sources_for(content, guide.sources),
+        pathway=pathway,
+        requirements=requirements,
+        related=[content.guides[g] for g in guide.related],
+        source_file=content.files[("guide", guide_id)],
+    )
+    return env.get_template("guide.md.j2").render(ctx)
+
+
+def render_jurisdiction(content: Content, jurisdiction_id: str, env: jinja2.Environment) -> str:
+    j = content.jurisdictions[jurisdiction_id]
+    page = f"{jurisdiction_id}/index.md"
+    ctx = _common(content, page)
+    topics = [(t, content.guides_in(j.id, t.id)) for t in j.topics]
+    ctx.update(jurisdiction=j, topics=topics, guide_page=content.guide_page)
+    return env.get_template("jurisdiction.md.j2").render(ctx)
+
+
+def render_glossary(content: Content, env: jinja2.Environment) -> str:
+    ctx = _common(content, "glossary.md")
+    terms = sorted(content.glossary.values(), key=lambda t: t.term.lower())
+    ctx.update(terms=terms)
+    return env.get_template("glossary.md.j2").render(ctx)
+
+
+def abbreviations(content: Content) -> str:
+    """Markdown abbreviation definitions (the `abbr` extension) for every glossary term."""
+    return "".join(f"\n*[{t.term}]: {plain(t.definition)}" for t in content.glossary.values())
+
+
+def pages(content: Content, env: jinja2.Environment) -> list[tuple[str, str, str]]:
+    """Every generated page: (docs-relative path, Markdown, content file it comes from)."""
+    out: list[tuple[str, str, str]] = []
+    for jid in content.jurisdictions:
+        out.append((f"{jid}/index.md", render_jurisdiction(content, jid, env), "jurisdictions.yml"))
+    for gid in content.guides:
+        out.append((content.guide_page(gid), render_guide(content, gid, env), content.files[("guide", gid)]))
+    out.append(("glossary.md", render_glossary(content, env), "glossary.yml"))
+    return out
+
+
+def navigation(content: Content) -> list[Any]:
+    """MkDocs nav entries: by jurisdiction, then topic, guides in their order."""
+    nav: list[Any] = []
+    for j in content.jurisdictions.values():
+        children: list[Any] = [f"{j.id}/index.md"]
+        for topic in j.topics:
+            guides = content.guides_in(j.id, topic.id)
+            if guides:
+                children.append({topic.title: [content.guide_page(g.id) for g in guides]})
+        nav.append({j.name: children})
+    return nav

@@ -1,0 +1,161 @@
+"""Read a YAML file into plain Python data, remembering where every value came from.
+
+ruamel.yaml composes the document into nodes that carry their start marks; we
+walk the nodes ourselves so that we can
+
+* report *every* duplicate key (ruamel would stop at the first one),
+* keep a line and column for each value and each key, addressed by the same
+  path tuples pydantic uses in its error ``loc`` (``("steps", 2, "title")``),
+* turn syntax errors, bad encodings and absurd inputs into plain messages.
+
+Nothing here raises for bad content: problems are returned as ContentError.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .errors import ContentError
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 40
+
+Path = tuple[Any, ...]
+
+
+@dataclass
+class Located:
+    """A parsed YAML document with the position of every value and key."""
+
+    display_path: str
+    data: Any = None
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    errors: list[ContentError] = field(default_factory=list)
+
+    def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of the value at ``path`` (or its key).
+
+        Falls back to the nearest enclosing value that has a position, so
+        a message about a missing field points at the mapping that lacks it.
+        """
+        path = tuple(path)
+        if key and path in self.keys:
+            return self.keys[path]
+        while path:
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), (1, 1))
+
+    def error(self, path: Path, message: str, *, key: bool = False) -> ContentError:
+        line, col = self.where(path, key=key)
+        return ContentError(self.display_path, line, col, message)
+
+
+def _mark(node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Walker:
+    def __init__(self, doc: Located, yaml: YAML):
+        self.doc = doc
+        self.constructor = yaml.constructor
+
+    def scalar(self, node: ScalarNode) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, YAMLError, TypeError, OverflowError):
+            # e.g. 2026-13-45 looks like a date but is not one: keep the text,
+            # validation then says what is wrong with it.
+            return node.value
+
+    def walk(self, node, path: Path, depth: int) -> Any:
+        self.doc.values[path] = _mark(node)
+        if depth > MAX_DEPTH:
+            self.doc.errors.append(
+                self.doc.error(path, f"nested more than {MAX_DEPTH} levels deep; content files are never this deep")
+            )
+            return None
+        if isinstance(node, MappingNode):
+            result: dict[str, Any] = {}
+            seen: dict[str, tuple[int, int]] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    line, col = _mark(key_node)
+                    self.doc.errors.append(
+                        ContentError(self.doc.display_path, line, col, "a key must be a plain word, not a list or mapping")
+                    )
+                    continue
+                key = self.scalar(key_node)
+                key = key if isinstance(key, str) else str(key_node.value)
+                if key in seen:
+                    line, col = _mark(key_node)
+                    first = seen[key][0]
+                    self.doc.errors.append(
+                        ContentError(
+                            self.doc.display_path, line, col,
+                            f"duplicate key '{key}' (first given on line {first}); remove one of them",
+                        )
+                    )
+                    continue
+                seen[key] = _mark(key_node)
+                self.doc.keys[path + (key,)] = seen[key]
+                result[key] = self.walk(value_node, path + (key,), depth + 1)
+            return result
+        if isinstance(node, SequenceNode):
+            return [self.walk(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return self.scalar(node)
+
+
+def load_located(text_or_bytes: str | bytes, display_path: str) -> Located:
+    """Parse one YAML document; never raises for bad input."""
+    doc = Located(display_path)
+    if isinstance(text_or_bytes, bytes):
+        if len(text_or_bytes) > MAX_BYTES:
+            doc.errors.append(ContentError(display_path, 1, 1, f"file is larger than {MAX_BYTES // 1000} kB; split it up"))
+            return doc
+        try:
+            text = text_or_bytes.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            doc.errors.append(
+                ContentError(display_path, 1, 1, f"file is not UTF-8 text (byte {exc.start}); save it as UTF-8")
+            )
+            return doc
+    else:
+        text = text_or_bytes
+        if len(text) > MAX_BYTES:
+            doc.errors.append(ContentError(display_path, 1, 1, f"file is larger than {MAX_BYTES // 1000} kB; split it up"))
+            return doc
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        nodes = list(yaml.compose_all(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "the YAML cannot be read"
+        doc.errors.append(ContentError(display_path, line, col, f"YAML syntax error: {problem}"))
+        return doc
+    except RecursionError:
+        doc.errors.append(ContentError(display_path, 1, 1, "YAML is nested too deeply to read"))
+        return doc
+    except (YAMLError, ValueError) as exc:
+        doc.errors.append(ContentError(display_path, 1, 1, f"YAML cannot be read: {exc}"))
+        return doc
+    nodes = [n for n in nodes if n is not None]
+    if len(nodes) > 1:
+        line, col = _mark(nodes[1])
+        doc.errors.append(ContentError(display_path, line, col, "only one YAML document per file; remove the extra '---'"))
+        return doc
+    if not nodes:
+        return doc
+    try:
+        doc.data = _Walker(doc, yaml).walk(nodes[0], (), 0)
+    except RecursionError:
+        doc.errors.append(ContentError(display_path, 1, 1, "YAML is nested too deeply to read"))
+    return doc
