@@ -9,6 +9,7 @@ raises one :class:`~certkb.errors.ContentErrors`; nothing is half-loaded.
 from __future__ import annotations
 
 import os
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -239,28 +240,77 @@ def _strings(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, str]]:
 class _Checker:
     """Cross-file checks: unique ids and resolving references."""
 
-    def __init__(self, content: Content, docs: dict[tuple[str, str], Located]):
+    def __init__(self, content: Content, docs: dict[tuple[str, str], Located], partial: dict[str, set[str]]):
         self.c = content
         self.docs = docs
+        self.partial = partial  # ids from files that failed validation: known, but not loaded
         self.errors: list[ContentError] = []
 
     def ref(self, doc: Located, path: tuple, kind: str, value: str | None, known: Iterable[str]) -> None:
         if value is None:
             return
         known = list(known)
-        if value not in known:
+        if value not in known and value not in self.partial.get(kind, ()):
             self.errors.append(doc.error(path, f"{_field_name(path)}: no {kind} has the id '{value}'{did_you_mean(value, known)}"))
 
     def text_refs(self, doc: Located) -> None:
-        known = {"fact": self.c.facts, "guide": self.c.guides, "checker": self.c.pathways}
+        known = {"fact": self.c.facts, "guide": self.c.guides, "checker": self.c.pathways, "term": self.c.glossary}
+        partial = {"guide": self.partial["guide"], "checker": self.partial["pathway"],
+                   "fact": self.partial["fact"], "term": self.partial["term"]}
         for path, text in _strings(doc.data):
             for match in models.REFERENCE_RE.finditer(text):
                 kind, ident = match.groups()
-                if ident not in known[kind]:
-                    name = "pathway" if kind == "checker" else kind
+                if ident not in known[kind] and ident not in partial.get(kind, ()):
+                    name = {"checker": "pathway", "term": "glossary term"}.get(kind, kind)
                     self.errors.append(doc.error(
                         path, f"{_field_name(path)}: {{{kind}:{ident}}} refers to no {name}{did_you_mean(ident, known[kind])}"
                     ))
+
+
+LIST_FILES: dict[type[BaseModel], tuple[str, type[BaseModel]]] = {
+    models.SourcesFile: ("sources", models.Source),
+    models.JurisdictionsFile: ("jurisdictions", models.Jurisdiction),
+    models.FactsFile: ("facts", models.Fact),
+    models.GlossaryFile: ("terms", models.Term),
+}
+
+
+def _salvage(doc: Located, model: type[BaseModel], unloaded: dict[str, set[str]]) -> BaseModel | None:
+    """The valid entries of a list file whose other entries have errors (already reported).
+
+    Keeping them lets the cross-file checks run, so staff see those problems in the same pass.
+    """
+    key, entry_model = LIST_FILES[model]
+    entries = doc.data.get(key) if isinstance(doc.data, dict) else None
+    if not isinstance(entries, list):
+        return None
+    kind, id_key = {"sources": ("source", "id"), "jurisdictions": ("jurisdiction", "id"),
+                    "facts": ("fact", "id"), "terms": ("term", "term")}[key]
+    valid = []
+    for entry in entries:
+        try:
+            valid.append(entry_model.model_validate(entry))
+        except ValidationError:
+            if isinstance(entry, dict) and isinstance(entry.get(id_key), str):
+                unloaded[kind].add(entry[id_key])
+    return model.model_construct(**{key: valid})
+
+
+_ID_LINE = re.compile(r"^id:[ \t]*['\"]?([a-z0-9][a-z0-9_-]*)['\"]?[ \t]*(#.*)?$", re.MULTILINE)
+
+
+def _declared_id(doc: Located, path: Path) -> str | None:
+    """The id a broken guide or pathway file declares, read as leniently as possible."""
+    if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+        return doc.data["id"]
+    try:
+        match = _ID_LINE.search(path.read_text(encoding="utf-8", errors="replace")[:MAX_SCAN])
+    except OSError:
+        return None
+    return match.group(1) if match else None
+
+
+MAX_SCAN = 200_000
 
 
 def _unique(items: list[tuple[str, Located, tuple]], kind: str, errors: list[ContentError], key: str = "id") -> None:
@@ -269,8 +319,9 @@ def _unique(items: list[tuple[str, Located, tuple]], kind: str, errors: list[Con
         here = doc.error(path + (key,), "")
         if ident in seen:
             first = seen[ident]
+            what = "glossary term" if kind == "term" else f"{kind} id"
             errors.append(doc.error(
-                path + (key,), f"duplicate {kind} {key} '{ident}' (already used at {first.path}:{first.line}:{first.column})"
+                path + (key,), f"duplicate {what} '{ident}' (already used at {first.path}:{first.line}:{first.column})"
             ))
         else:
             seen[ident] = here
@@ -285,6 +336,10 @@ def load_content(root: Path | str) -> Content:
         raise ContentErrors([ContentError(display_path(root), 1, 1, "content folder not found")])
 
     parsed: dict[str, tuple[Located, Any]] = {}
+    # Ids declared by guide and pathway files that failed validation: known, but not
+    # loaded, so one broken file does not also produce "refers to no guide" in every
+    # file that links to it.
+    unloaded: dict[str, set[str]] = {k: set() for k in ("guide", "pathway", "source", "jurisdiction", "fact", "term")}
     for path in content_files(root):
         shown = display_path(path)
         if not path.exists():
@@ -300,8 +355,14 @@ def load_content(root: Path | str) -> Content:
         else:
             model = SINGLE_FILES[path.name]
         obj = validate_doc(doc, model)
+        if obj is None and model in LIST_FILES:
+            obj = _salvage(doc, model, unloaded)
         errors.extend(doc.errors)
         parsed[str(rel)] = (doc, obj)
+        if obj is None and rel.parts[0] in ("guides", "pathways"):
+            declared = _declared_id(doc, path)
+            if declared:
+                unloaded[rel.parts[0][:-1]].add(declared)
 
     # Gather ids (even from files with other problems we know nothing; skip those).
     listed: dict[str, list[tuple[str, Located, tuple]]] = {k: [] for k in
@@ -342,8 +403,6 @@ def load_content(root: Path | str) -> Content:
     for kind, items in listed.items():
         _unique(items, kind, errors, key="term" if kind == "term" else "id")
 
-    # Two guides may not produce the same page.
-    pages: dict[str, str] = {}
     for gid, guide in content.guides.items():
         doc = located_by_id[("guide", gid)]
         folder = Path(content.files[("guide", gid)]).parent.name
@@ -351,7 +410,7 @@ def load_content(root: Path | str) -> Content:
             errors.append(doc.error(("jurisdiction",), f"jurisdiction: '{guide.jurisdiction}' does not match the folder "
                                                       f"'guides/{folder}/' this file is in; move the file or fix the field"))
 
-    chk = _Checker(content, located_by_id)
+    chk = _Checker(content, located_by_id, unloaded)
     for rel, (doc, obj) in parsed.items():
         if obj is None:
             continue
@@ -380,7 +439,6 @@ def load_content(root: Path | str) -> Content:
             chk.ref(doc, ("jurisdiction",), "jurisdiction", obj.jurisdiction, content.jurisdictions)
             errors.extend(check_pathway(obj, doc, {"sources": set(content.sources), "guides": set(content.guides)}))
     errors.extend(chk.errors)
-    del pages
     if errors:
         raise ContentErrors(errors)
     return content

@@ -28,7 +28,7 @@ from pydantic import (
     StringConstraints,
 )
 
-REFERENCE_RE = re.compile(r"\{(fact|guide|checker):([A-Za-z0-9_.-]+)\}")
+REFERENCE_RE = re.compile(r"\{(fact|guide|checker|term):([A-Za-z0-9_.&'-]+)\}")
 _HTML_RE = re.compile(r"<\s*[A-Za-z!/?]")
 _SCRIPT_URL_RE = re.compile(r"\]\(\s*(javascript|data|vbscript):", re.IGNORECASE)
 
@@ -66,7 +66,7 @@ Markdown = Annotated[
     str,
     StringConstraints(min_length=1, max_length=20_000),
     AfterValidator(_no_html),
-    Field(description="Markdown text (no HTML). {fact:ID}, {guide:ID} and {checker:ID} insert shared facts and links."),
+    Field(description="Markdown text (no HTML). {fact:ID}, {guide:ID}, {checker:ID} and {term:ABBR} insert shared facts, links and spelled-out terms."),
 ]
 WebUrl = Annotated[
     str,

@@ -66,7 +66,7 @@ class PageRenderer:
         return f"[{plain(pathway.title)} checker]({self.link(self.content.checker_page(pathway_id))})"
 
     def markdown(self, text: str | None) -> str:
-        """Staff Markdown with {fact:}, {guide:} and {checker:} references resolved."""
+        """Staff Markdown with {fact:}, {guide:}, {checker:} and {term:} references resolved."""
         if not text:
             return ""
 
@@ -76,6 +76,8 @@ class PageRenderer:
                 return plain(self.content.facts[ident].value)
             if kind == "guide":
                 return self.guide_link(ident)
+            if kind == "term":
+                return f"{plain(self.content.glossary[ident].definition)} ({plain(ident)})"
             return self.checker_link(ident)
 
         return models.REFERENCE_RE.sub(sub, text.strip())

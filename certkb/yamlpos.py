@@ -136,10 +136,19 @@ def load_located(text_or_bytes: str | bytes, display_path: str) -> Located:
     try:
         nodes = list(yaml.compose_all(text))
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "the YAML cannot be read"
+        # An unclosed quote or bracket is found only at the end of the file:
+        # point at where it was opened instead.
+        if "end of stream" in problem and exc.context_mark is not None:
+            mark = exc.context_mark
+        else:
+            mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "the YAML cannot be read"
-        doc.errors.append(ContentError(display_path, line, col, f"YAML syntax error: {problem}"))
+        context = f" {exc.context}" if exc.context else ""
+        doc.errors.append(ContentError(
+            display_path, line, col,
+            f"YAML syntax error: {problem}{context}; check the quotes, colons and indentation here",
+        ))
         return doc
     except RecursionError:
         doc.errors.append(ContentError(display_path, 1, 1, "YAML is nested too deeply to read"))

@@ -1,0 +1,73 @@
+"""One bad content folder per error kind, each with its exact expected messages.
+
+Each folder under tests/bad_content/ is laid over a copy of the valid fixture
+content (tests/fixtures/content/); `expected.txt` beside it holds every line
+staff should see, file:line:col included. Add a case by adding a folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from certkb.errors import ContentErrors
+from certkb.loader import load_content
+
+from .conftest import ROOT, check_golden
+
+FIXTURE = ROOT / "tests" / "fixtures" / "content"
+CASES = sorted(p for p in (ROOT / "tests" / "bad_content").iterdir() if p.is_dir())
+
+
+def make_content(tmp_path: Path, case: Path | None) -> Path:
+    shutil.copytree(FIXTURE, tmp_path / "content")
+    if case is not None:
+        shutil.copytree(case, tmp_path / "content", dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
+    return tmp_path / "content"
+
+
+def test_fixture_content_is_valid(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    content = load_content(make_content(tmp_path, None).relative_to(tmp_path))
+    assert set(content.guides) == {"mo-create-account", "mo-check-status", "ct-portal"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_error_kind(case, tmp_path, monkeypatch, update_goldens):
+    monkeypatch.chdir(tmp_path)  # messages name paths as staff see them: content/...
+    make_content(tmp_path, case)
+    with pytest.raises(ContentErrors) as info:
+        load_content(Path("content"))
+    actual = "\n".join(str(e) for e in info.value.errors) + "\n"
+    check_golden(case / "expected.txt", actual, update_goldens)
+
+
+def test_validate_command_prints_every_problem_without_traceback(tmp_path):
+    make_content(tmp_path, ROOT / "tests" / "bad_content" / "many_files")
+    proc = subprocess.run([sys.executable, "-m", "certkb", "validate", "content"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 1
+    expected = (ROOT / "tests" / "bad_content" / "many_files" / "expected.txt").read_text().splitlines()
+    lines = proc.stderr.splitlines()
+    assert lines[:-1] == expected
+    assert lines[-1] == f"{len(expected)} problems found."
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_validate_command_on_valid_content(tmp_path):
+    make_content(tmp_path, None)
+    proc = subprocess.run([sys.executable, "-m", "certkb", "validate", "content"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Content is valid: 3 guides")
+
+
+def test_every_error_kind_has_a_case():
+    """The kinds the content format promises to report, each with its own folder."""
+    kinds = {"unknown_field", "missing_field", "wrong_type", "duplicate_key", "duplicate_id",
+             "unknown_reference", "malformed_date", "malformed_url", "yaml_syntax", "html_in_markdown"}
+    assert kinds <= {c.name for c in CASES}
