@@ -113,6 +113,30 @@ class _Walker:
         return self.scalar(node)
 
 
+_SAFE_NESTING = 2000
+
+
+def _fast_parser_is_safe(text: str) -> bool:
+    """Whether libyaml's C parser (ruamel.yaml.clib, ~9x faster) may read ``text``.
+
+    The C composer recurses on the C stack and crashes the process on absurdly
+    deep nesting (100,000 levels), where the pure-Python parser raises
+    RecursionError, which we report. Nesting depth is bounded by the flow
+    brackets in the file plus the indentation and the indicators on one line,
+    so anything with fewer than a few thousand of those is safe; everything
+    else goes to the pure-Python parser.
+    """
+    if text.count("[") + text.count("{") > _SAFE_NESTING:
+        return False
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        if len(line) - len(stripped) > _SAFE_NESTING:
+            return False
+        if len(line) > _SAFE_NESTING and stripped.count("-") + stripped.count(":") + stripped.count("?") > _SAFE_NESTING:
+            return False
+    return True
+
+
 def load_located(text_or_bytes: str | bytes, display_path: str) -> Located:
     """Parse one YAML document; never raises for bad input."""
     doc = Located(display_path)
@@ -132,7 +156,7 @@ def load_located(text_or_bytes: str | bytes, display_path: str) -> Located:
         if len(text) > MAX_BYTES:
             doc.errors.append(ContentError(display_path, 1, 1, f"file is larger than {MAX_BYTES // 1000} kB; split it up"))
             return doc
-    yaml = YAML(typ="safe", pure=True)
+    yaml = YAML(typ="safe", pure=not _fast_parser_is_safe(text))
     try:
         nodes = list(yaml.compose_all(text))
     except MarkedYAMLError as exc:
