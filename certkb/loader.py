@@ -98,7 +98,7 @@ def _model_at(model: type[BaseModel], loc: tuple) -> Any:
     return _unwrap(tp)
 
 
-def _field_name(loc: tuple) -> str:
+def field_name(loc: tuple) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -129,14 +129,14 @@ def _sentence(err: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
     loc = tuple(err["loc"])
     kind = err["type"]
     value = err.get("input")
-    name = _field_name(loc)
+    name = field_name(loc)
     last = loc[-1] if loc else None
     if kind == "extra_forbidden":
         parent = _model_at(model, loc[:-1])
         choices = parent.model_fields.keys() if isinstance(parent, type) and issubclass(parent, BaseModel) else ()
         return loc, f"unknown field '{last}'{did_you_mean(last, choices)}", True
     if kind == "missing":
-        where = _field_name(loc[:-1])
+        where = field_name(loc[:-1])
         suffix = "" if len(loc) == 1 else f" in {where}"
         return loc[:-1], f"missing required field '{last}'{suffix}", False
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
@@ -164,7 +164,7 @@ def _sentence(err: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
         return loc, f"{name}: should be a number, not {_show(value)}", False
     if kind in ("bool_type", "bool_parsing"):
         return loc, f"{name}: should be true or false, not {_show(value)}", False
-    if kind == "too_short":
+    if kind in ("too_short", "string_too_short"):
         if isinstance(value, str):
             return loc, f"{name}: must not be empty", False
         return loc, f"{name}: needs at least {(err.get('ctx') or {}).get('min_length', 1)} entry", False
@@ -251,7 +251,7 @@ class _Checker:
             return
         known = list(known)
         if value not in known and value not in self.partial.get(kind, ()):
-            self.errors.append(doc.error(path, f"{_field_name(path)}: no {kind} has the id '{value}'{did_you_mean(value, known)}"))
+            self.errors.append(doc.error(path, f"{field_name(path)}: no {kind} has the id '{value}'{did_you_mean(value, known)}"))
 
     def text_refs(self, doc: Located) -> None:
         known = {"fact": self.c.facts, "guide": self.c.guides, "checker": self.c.pathways, "term": self.c.glossary}
@@ -263,7 +263,7 @@ class _Checker:
                 if ident not in known[kind] and ident not in partial.get(kind, ()):
                     name = {"checker": "pathway", "term": "glossary term"}.get(kind, kind)
                     self.errors.append(doc.error(
-                        path, f"{_field_name(path)}: {{{kind}:{ident}}} refers to no {name}{did_you_mean(ident, known[kind])}"
+                        path, f"{field_name(path)}: {{{kind}:{ident}}} refers to no {name}{did_you_mean(ident, known[kind])}"
                     ))
 
 

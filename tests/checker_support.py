@@ -1,0 +1,98 @@
+"""Shared by the checker tests: the real pathways, compiled once, and answer generators."""
+
+from __future__ import annotations
+
+import functools
+import random
+from pathlib import Path
+from typing import Any
+
+from certkb.loader import Content, load_content
+from certkb.pathway import compile_pathway
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@functools.lru_cache(maxsize=1)
+def content() -> Content:
+    return load_content(ROOT / "content")
+
+
+@functools.lru_cache(maxsize=1)
+def compiled() -> dict[str, dict[str, Any]]:
+    c = content()
+    return {pid: compile_pathway(p, c.sources, c.guides) for pid, p in c.pathways.items()}
+
+
+def all_cases() -> list[tuple[str, Any]]:
+    return [(pid, case) for pid, p in content().pathways.items() for case in p.cases]
+
+
+# --- random answers, valid and not, for the parity test ----------------------------------------
+
+_ODD = [None, True, False, 0, -1, 0.5, 1e308, "4", "", "2024-02-30", [], {}, [1], {"years": 1}, "north-centrl"]
+
+
+def _value(spec: dict[str, Any], rnd: random.Random) -> Any:
+    if rnd.random() < 0.08:
+        return rnd.choice(_ODD)
+    kind = spec["type"]
+    if kind == "number":
+        low = spec.get("at_least", spec.get("more_than")) or 0
+        high = spec.get("at_most") or 100
+        pick = rnd.random()
+        if pick < 0.3:
+            return rnd.randint(int(low), int(min(high, 60)))
+        if pick < 0.6:
+            return round(rnd.uniform(low, min(high, 60)), rnd.choice([1, 2, 3]))
+        return rnd.choice([low, high, 3.99, 4, 29, 30, 39.99, 40, 1.5, 2, 0.5, 0.49, 15, 2.6666])
+    if kind == "boolean":
+        return rnd.random() < 0.6
+    if kind == "choice":
+        return rnd.choice([c["value"] for c in spec["choices"]])
+    if kind == "date":
+        return rnd.choice(["2024-08-15", "2024-02-29", "2100-02-28", "1999-12-31", "2023-02-29", "24-08-15"])
+    if kind == "list":
+        entries = []
+        for _ in range(rnd.randint(0, 4)):
+            entry = {}
+            for f in spec["fields"]:
+                if rnd.random() < 0.85:
+                    entry[f["name"]] = _value(f, rnd)
+            entries.append(entry)
+        return entries
+    raise AssertionError(kind)
+
+
+def random_answers(pathway: dict[str, Any], rnd: random.Random) -> Any:
+    if rnd.random() < 0.02:
+        return rnd.choice([[], "answers", 3, None])
+    answers: dict[str, Any] = {}
+    for spec in pathway["inputs"]:
+        if rnd.random() < 0.7:
+            answers[spec["name"]] = _value(spec, rnd)
+    if "experience" in answers and "experience_years" in answers and rnd.random() < 0.8:
+        del answers[rnd.choice(["experience", "experience_years"])]
+    if rnd.random() < 0.05:
+        answers[rnd.choice(["experiance_years", "btapp", "x"])] = 1
+    return answers
+
+
+_TEXTS = ["", " ", "4", " 4 ", "3.99", "-1", "+2", ".5", "4.", "1e3", "3,5", "abc", "true", "false", "yes", "2024-08-15",
+          "2024-02-30", "mo_public", "north-central", "0", "0.5", "1.01", "60", "99999999999999999999", "..", "-"]
+
+
+def random_form_answers(pathway: dict[str, Any], rnd: random.Random) -> dict[str, Any]:
+    """What the browser form (or a link's #fragment) gives: text everywhere, '' for blanks."""
+    def text(spec: dict[str, Any]) -> Any:
+        if spec["type"] == "list":
+            return [{f["name"]: text(f) for f in spec["fields"] if rnd.random() < 0.9} for _ in range(rnd.randint(0, 3))]
+        if rnd.random() < 0.5:
+            return rnd.choice(_TEXTS)
+        value = _value(spec, rnd)
+        return "true" if value is True else "false" if value is False else str(value)
+
+    answers = {spec["name"]: text(spec) for spec in pathway["inputs"] if rnd.random() < 0.8}
+    if rnd.random() < 0.05:
+        answers["experiance_years"] = "4"
+    return answers

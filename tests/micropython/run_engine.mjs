@@ -1,0 +1,57 @@
+// Run checker/engine.py under MicroPython (the WebAssembly build PyScript uses),
+// for the parity test in tests/test_checker_micropython.py.
+//
+//   node tests/micropython/run_engine.mjs CHECKER_DIR JOBS.json
+//
+// JOBS.json: {"pathways": {id: compiled pathway}, "runs": [[id, answers, mode], ...]}
+// where mode is "run" (engine.run) or "parse" / "parse_text" (engine.parse_answers).
+// Prints {"implementation": ..., "results": [one per run]} as JSON.
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+
+const [checkerDir, jobsFile] = process.argv.slice(2);
+if (!checkerDir || !jobsFile) {
+  console.error("usage: node run_engine.mjs CHECKER_DIR JOBS.json");
+  process.exit(2);
+}
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
+const mjs = require.resolve("@micropython/micropython-webassembly-pyscript/micropython.mjs", { paths: [root] });
+const { loadMicroPython } = await import(mjs);
+
+const stderr = [];
+const mp = await loadMicroPython({
+  heapsize: 64 * 1024 * 1024,
+  stdout: (line) => process.stderr.write(`[micropython] ${line}\n`),
+  stderr: (line) => stderr.push(line),
+});
+mp.FS.mkdirTree("/lib/checker");
+for (const name of ["__init__.py", "engine.py"]) {
+  mp.FS.writeFile(`/lib/checker/${name}`, fs.readFileSync(path.join(checkerDir, name)));
+}
+mp.FS.writeFile("/jobs.json", fs.readFileSync(jobsFile));
+try {
+  mp.runPython(`
+import sys, json
+sys.path.append("/lib")
+from checker import engine
+with open("/jobs.json") as f:
+    jobs = json.load(f)
+results = []
+for run in jobs["runs"]:
+    pathway = jobs["pathways"][run[0]]
+    if run[2] == "run":
+        results.append(engine.run(pathway, run[1]))
+    else:
+        values, problems = engine.parse_answers(pathway, run[1], run[2] == "parse_text")
+        results.append([values, problems])
+out = {"implementation": sys.implementation.name, "version": list(sys.implementation.version[:3]), "results": results}
+with open("/out.json", "w") as f:
+    f.write(json.dumps(out))
+`);
+} catch (error) {
+  console.error(`MicroPython raised ${error.type || "an error"}:\n${error.message}\n${stderr.join("\n")}`);
+  process.exit(1);
+}
+process.stdout.write(mp.FS.readFile("/out.json", { encoding: "utf8" }));
