@@ -72,15 +72,19 @@ def format_number(x):
     if type(x) is bool:
         return "true" if x else "false"
     if type(x) is int:
-        text = str(x)
-        return text if len(text) <= 18 else ("-" if x < 0 else "") + "a very large number"
+        # Compare before converting: CPython refuses str() of ints over 4300 digits.
+        if -10 ** 18 < x < 10 ** 18:
+            return str(x)
+        return "a very large negative number" if x < 0 else "a very large number"
     if x != x:
         return "NaN"
     neg = x < 0
     if neg:
         x = -x
     if x >= 1e15:
-        return ("-" if neg else "") + ("infinity" if x == INF else "a very large number")
+        if x == INF:
+            return "-infinity" if neg else "infinity"
+        return "a very large negative number" if neg else "a very large number"
     n = int(x * 1000000 + 0.5)
     text = str(n // 1000000)
     frac = n % 1000000
@@ -328,6 +332,10 @@ def _number_from_text(text):
     for ch in body:
         if ch != "." and ch not in _DIGITS:
             return text
+    if len(body) > 300:
+        # Far past any bound; int() would raise on CPython (over 4300 digits) where
+        # MicroPython would not, and float() would call it infinity.
+        return -1e300 if text[:1] == "-" else 1e300
     return float(text) if "." in body else int(text)
 
 
