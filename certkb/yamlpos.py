@@ -24,6 +24,7 @@ from .errors import ContentError
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
+MAX_VALUES = 100_000  # values in one file, aliases expanded; a long guide has a few hundred
 
 Path = tuple[Any, ...]
 
@@ -62,10 +63,15 @@ def _mark(node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+class _TooManyValues(Exception):
+    pass
+
+
 class _Walker:
     def __init__(self, doc: Located, yaml: YAML):
         self.doc = doc
         self.constructor = yaml.constructor
+        self.budget = MAX_VALUES
 
     def scalar(self, node: ScalarNode) -> Any:
         try:
@@ -76,6 +82,11 @@ class _Walker:
             return node.value
 
     def walk(self, node, path: Path, depth: int) -> Any:
+        # Aliases (*name) make a node count each time it is used: "billion laughs" files
+        # expand exponentially. Stop long before that could take time or memory.
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooManyValues
         self.doc.values[path] = _mark(node)
         if depth > MAX_DEPTH:
             self.doc.errors.append(
@@ -113,6 +124,16 @@ class _Walker:
         return self.scalar(node)
 
 
+_PARSERS: dict[bool, YAML] = {}
+
+
+def _yaml(pure: bool) -> YAML:
+    """One YAML reader per kind (setting one up costs more than reading a guide)."""
+    if pure not in _PARSERS:
+        _PARSERS[pure] = YAML(typ="safe", pure=pure)
+    return _PARSERS[pure]
+
+
 _SAFE_NESTING = 2000
 
 
@@ -121,12 +142,13 @@ def _fast_parser_is_safe(text: str) -> bool:
 
     The C composer recurses on the C stack and crashes the process on absurdly
     deep nesting (100,000 levels), where the pure-Python parser raises
-    RecursionError, which we report. Nesting depth is bounded by the flow
-    brackets in the file plus the indentation and the indicators on one line,
-    so anything with fewer than a few thousand of those is safe; everything
-    else goes to the pure-Python parser.
+    RecursionError, which we report. Nesting depth is bounded by the depth of
+    flow brackets (at most _DEEPEST_FLOW: deeper files are refused before
+    parsing) plus the indentation and the indicators on one line, so anything
+    with fewer than a few thousand of those is safe; everything else goes to
+    the pure-Python parser.
     """
-    if text.count("[") + text.count("{") > _SAFE_NESTING:
+    if _too_deep_flow(text) is not None:  # flow brackets: their nesting, not their number, matters
         return False
     for line in text.splitlines():
         stripped = line.lstrip()
@@ -135,6 +157,34 @@ def _fast_parser_is_safe(text: str) -> bool:
         if len(line) > _SAFE_NESTING and stripped.count("-") + stripped.count(":") + stripped.count("?") > _SAFE_NESTING:
             return False
     return True
+
+
+_DEEPEST_FLOW = 1000
+
+
+def _too_deep_flow(text: str) -> tuple[int, int] | None:
+    """Line and column of a '[' or '{' opened more than _DEEPEST_FLOW levels deep, if any.
+
+    Both YAML parsers take seconds to give up on ten thousand nested brackets
+    (the pure one recurses until Python stops it); no content file comes near,
+    so such a file is refused before parsing. Brackets in quoted text count too:
+    a thousand unclosed ones in a file are never text.
+    """
+    if text.count("[") + text.count("{") <= _DEEPEST_FLOW:
+        return None
+    depth = line = 0
+    start = -1
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            line += 1
+            start = i
+        elif ch in "[{":
+            depth += 1
+            if depth > _DEEPEST_FLOW:
+                return line + 1, i - start
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+    return None
 
 
 def load_located(text_or_bytes: str | bytes, display_path: str) -> Located:
@@ -147,23 +197,33 @@ def load_located(text_or_bytes: str | bytes, display_path: str) -> Located:
         try:
             text = text_or_bytes.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            doc.errors.append(
-                ContentError(display_path, 1, 1, f"file is not UTF-8 text (byte {exc.start}); save it as UTF-8")
-            )
+            before = text_or_bytes[: exc.start]
+            line = before.count(b"\n") + 1
+            col = len(before) - (before.rfind(b"\n") + 1) + 1
+            doc.errors.append(ContentError(
+                display_path, line, col,
+                "the file is not UTF-8 text from this character on; save it with UTF-8 encoding",
+            ))
             return doc
     else:
         text = text_or_bytes
         if len(text) > MAX_BYTES:
             doc.errors.append(ContentError(display_path, 1, 1, f"file is larger than {MAX_BYTES // 1000} kB; split it up"))
             return doc
-    yaml = YAML(typ="safe", pure=not _fast_parser_is_safe(text))
+    deep = _too_deep_flow(text)
+    if deep is not None:
+        doc.errors.append(ContentError(
+            display_path, *deep, f"nested more than {MAX_DEPTH} levels deep; content files are never this deep"))
+        return doc
+    yaml = _yaml(pure=not _fast_parser_is_safe(text))
     try:
         nodes = list(yaml.compose_all(text))
     except MarkedYAMLError as exc:
         problem = exc.problem or "the YAML cannot be read"
         # An unclosed quote or bracket is found only at the end of the file:
         # point at where it was opened instead.
-        if "end of stream" in problem and exc.context_mark is not None:
+        at_end = exc.problem_mark is not None and exc.problem_mark.index >= len(text.rstrip())
+        if ("end of stream" in problem or at_end) and exc.context_mark is not None:
             mark = exc.context_mark
         else:
             mark = exc.problem_mark or exc.context_mark
@@ -191,4 +251,17 @@ def load_located(text_or_bytes: str | bytes, display_path: str) -> Located:
         doc.data = _Walker(doc, yaml).walk(nodes[0], (), 0)
     except RecursionError:
         doc.errors.append(ContentError(display_path, 1, 1, "YAML is nested too deeply to read"))
+    except _TooManyValues:
+        doc.data = None
+        doc.values.clear()
+        doc.keys.clear()
+        doc.errors.append(ContentError(
+            display_path, 1, 1,
+            f"the file holds more than {MAX_VALUES:,} values (each use of an alias *name counts); "
+            "content files are never this large",
+        ))
+    finally:
+        # The reader is shared between files: drop what its constructor remembers of this one.
+        yaml.constructor.constructed_objects.clear()
+        yaml.constructor.recursive_objects.clear()
     return doc

@@ -71,3 +71,16 @@ def test_every_error_kind_has_a_case():
     kinds = {"unknown_field", "missing_field", "wrong_type", "duplicate_key", "duplicate_id",
              "unknown_reference", "malformed_date", "malformed_url", "yaml_syntax", "html_in_markdown"}
     assert kinds <= {c.name for c in CASES}
+
+
+@pytest.mark.parametrize("text, where", [
+    ('a: 1\nb: "abc\n', (2, 4)),     # unclosed quote: point where it opens
+    ("a: 1\nb: [1, 2\n", (2, 4)),     # unclosed list: point where it opens
+    ("a: 1\n b: 2\n", (2, 3)),        # bad indentation: point at the offending line
+])
+def test_syntax_errors_point_where_staff_can_fix_them(text, where):
+    from certkb.yamlpos import load_located
+
+    [error] = load_located(text, "x.yml").errors
+    assert (error.line, error.column) == where
+    assert error.message.startswith("YAML syntax error: ")
