@@ -1,5 +1,7 @@
 """`certkb validate [CONTENT_DIR]`: check the content the way the build does.
 
+`certkb schema [--check] [OUT_DIR]`: write the editors' JSON Schemas (schemas/) from the content model.
+
 Prints one line per problem (file:line:col: message) and exits 1 when there
 are any; prints a one-line summary and exits 0 when the content is valid.
 """
@@ -30,14 +32,32 @@ def validate(content_dir: Path) -> int:
     return 0
 
 
+def schema(out_dir: Path, check: bool) -> int:
+    from . import schema as schemas
+
+    if check:
+        stale = schemas.outdated(out_dir)
+        for name in stale:
+            print(f"{out_dir / name} is out of date with the content model; run `make schemas`", file=sys.stderr)
+        return 1 if stale else 0
+    changed = schemas.write_all(out_dir)
+    print(f"Wrote {', '.join(str(out_dir / n) for n in changed)}." if changed else f"Schemas in {out_dir} are up to date.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="certkb", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check every content file and report every problem")
     v.add_argument("content_dir", nargs="?", default="content", type=Path)
+    s = sub.add_parser("schema", help="write the JSON Schemas editors use, generated from the content model")
+    s.add_argument("out_dir", nargs="?", default="schemas", type=Path)
+    s.add_argument("--check", action="store_true", help="write nothing; exit 1 if any schema is out of date")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return validate(args.content_dir)
+    if args.command == "schema":
+        return schema(args.out_dir, args.check)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

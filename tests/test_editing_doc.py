@@ -1,0 +1,140 @@
+"""The staff guide's catalogue of messages is the loader's real wording.
+
+docs/staff/editing.md explains each message staff can meet, quoting an example.
+Each case below makes one typical mistake in a copy of the real content and checks
+that every message the loader then gives for that file appears, word for word, in
+the guide (without the file:line:col part, which moves as content changes). When the
+loader's wording changes, this fails until the guide is updated.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from certkb import freshness
+from certkb.errors import ContentErrors
+from certkb.loader import load_content
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "staff" / "editing.md"
+GUIDE = "guides/missouri/create-account.yml"
+PATHWAY = "pathways/mo-ipc-to-ccpc.yml"
+
+
+def sub(old: str, new: str):
+    def change(text: str) -> str:
+        assert old in text, f"{old!r} is no longer in the file; pick another example"
+        return text.replace(old, new, 1)
+    return change
+
+
+# (name, file to change, change: text -> text | bytes | None to delete[, file the message is about])
+CASES = [
+    ("misspelt field", GUIDE, sub("\ntitle:", "\ntitel:")),
+    ("date not YYYY-MM-DD", GUIDE, lambda t: re.sub(r"\nlast_reviewed: .*", "\nlast_reviewed: 23/11/2026", t, count=1)),
+    ("id with capitals", GUIDE, sub("id: mo-create-account", "id: MO Create Account")),
+    ("choice not in list", GUIDE, sub("  - kind: warning", "  - kind: Warning")),
+    ("text instead of list", GUIDE, lambda t: re.sub(r"\nsources: \[(.*)\]", r"\nsources: \1", t, count=1)),
+    ("text instead of fields", GUIDE, sub("  - text: Answer the registration questions.", "  - Answer the registration questions.")),
+    ("word instead of number", GUIDE, lambda t: re.sub(r"\norder: \d+", "\norder: first", t, count=1)),
+    ("negative number", GUIDE, lambda t: re.sub(r"\norder: \d+", "\norder: -5", t, count=1)),
+    ("HTML", GUIDE, sub("Answer the registration questions.", "Answer the <b>registration</b> questions.")),
+    ("script link", GUIDE, sub("Answer the registration questions.", "Answer [these](javascript:alert(1)) questions.")),
+    ("two lines in plain text", GUIDE, lambda t: re.sub(r"\ntitle: (.*)", r'\ntitle: "\1\\nagain"', t, count=1)),
+    ("too long", GUIDE, lambda t: re.sub(r"\ntitle: (.*)", "\ntitle: " + "x" * 301, t, count=1)),
+    ("empty text", GUIDE, lambda t: re.sub(r"\ntitle: (.*)", "\ntitle: ''", t, count=1)),
+    ("empty list", GUIDE, lambda t: re.sub(r"\nsources: .*", "\nsources: []", t, count=1)),
+    ("unknown fact", GUIDE, sub("{fact:mo_portal}", "{fact:mo_portl}")),
+    ("unknown term", GUIDE, sub("{fact:mo_portal}", "{term:DSE}")),
+    ("unknown guide", GUIDE, sub("  - mo-returning-users", "  - mo-returning-user")),
+    ("unknown topic", GUIDE, sub("topic: account", "topic: acount")),
+    ("wrong folder", GUIDE, sub("jurisdiction: missouri", "jurisdiction: connecticut")),
+    ("key that is a list", GUIDE, lambda t: re.sub(r"\n(order: \d+)", r"\n\1\n? [a, b]\n: 1", t, count=1)),
+    ("duplicate key", GUIDE, lambda t: re.sub(r"\n(order: \d+)", r"\n\1\norder: 20", t, count=1)),
+    ("duplicate id", "guides/missouri/create-account-copy.yml", lambda t: (ROOT / "content" / GUIDE).read_text(), GUIDE),
+    ("colon in a value", GUIDE, lambda t: re.sub(r"\ntitle: (.*)", r"\ntitle: Step 1: \1", t, count=1)),
+    ("value starting with *", GUIDE, sub("  - text: Answer the registration questions.", '  - text: **"Next"** answers.')),
+    ("value starting with {", GUIDE, sub("  - text: Answer the registration questions.", "  - text: {fact:mo_portal} asks questions.")),
+    ("tab", GUIDE, sub("  - text: Answer the registration questions.", "\t- text: Answer the registration questions.")),
+    ("unclosed quote", GUIDE, lambda t: re.sub(r"\ntitle: (.*)", r'\ntitle: "\1', t, count=1)),
+    ("empty file", GUIDE, lambda t: "# yaml-language-server: $schema=../../../schemas/guide.schema.json\n"),
+    ("a list, not fields", GUIDE, lambda t: "- id: mo-create-account\n"),
+    ("two documents", GUIDE, lambda t: t + "---\nid: another\n"),
+    ("not UTF-8", GUIDE, lambda t: t.replace("Create your account", "Caf\xe9").encode("latin-1")),
+    ("missing file", "facts.yml", None),
+    ("misspelt input in a rule", PATHWAY, sub("rule: experience_years >= 4", "rule: experience_yeras >= 4")),
+    ("yes/no compared with a number", PATHWAY, sub("rule: btap\n", "rule: btap >= 1\n")),
+    ("unfinished rule", PATHWAY, sub("rule: experience_years >= 4", "rule: experience_years >= ")),
+    ("unknown placeholder", PATHWAY, sub("{remaining} to go.", "{remainder} to go.")),
+    ("rule without unmet", PATHWAY, lambda t: re.sub(
+        r"(rule: mentoring_years >= 2\n    met: .*\n)    unmet: >-\n(      .*\n)+", r"\1", t, count=1)),
+    ("source not the pathway's", PATHWAY, sub("    source: mo-ipc-to-ccpc\n    rule: btap", "    source: mo-help-guide\n    rule: btap")),
+    ("case names no requirement", PATHWAY, sub("requirements: {experience: unmet,", "requirements: {experiance: unmet,")),
+    ("case answer the checker refuses", PATHWAY, sub("answers: {mentoring_years: 1.5}", "answers: {mentoring_year: 1.5}")),
+    ("glossary term form", "glossary.yml", sub("term: DESE", "term: D E S E")),
+    ("web address", "sources.yml", lambda t: re.sub(r"\n(    retrieved: .*)", r"\n    url: www.dese.mo.gov\n\1", t, count=1)),
+]
+
+
+def apply(tmp_path: Path, rel: str, change) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    path = content / rel
+    if change is None:
+        path.unlink()
+        return
+    new = change(path.read_text(encoding="utf-8") if path.exists() else "")
+    path.write_bytes(new if isinstance(new, bytes) else new.encode("utf-8"))
+
+
+def messages(monkeypatch, tmp_path: Path) -> set[str]:
+    monkeypatch.chdir(tmp_path)
+    try:
+        load_content(Path("content"))
+    except ContentErrors as exc:
+        return {str(e) for e in exc.errors}
+    return set()
+
+
+def without_place(message: str) -> str:
+    return message.split(": ", 1)[1]
+
+
+@pytest.fixture(scope="module")
+def doc() -> str:
+    return DOC.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name,rel,change,at", [c if len(c) == 4 else (*c, c[1]) for c in CASES],
+                         ids=[c[0] for c in CASES])
+def test_message_is_explained(name, rel, change, at, doc, tmp_path, monkeypatch):
+    base = tmp_path / "base"
+    base.mkdir()
+    shutil.copytree(ROOT / "content", base / "content")
+    before = messages(monkeypatch, base)
+    case = tmp_path / "case"
+    case.mkdir()
+    apply(case, rel, change)
+    after = messages(monkeypatch, case)
+    # Only the messages about the file with the mistake: the knock-on ones elsewhere
+    # ("{guide:x} refers to no guide" in every guide that links to it) are explained once.
+    new = sorted(m for m in after - before if m.startswith(f"content/{at}:"))
+    assert new, f"{name}: the mistake produced no message about content/{at}"
+    missing = [m for m in new if without_place(m) not in doc]
+    assert not missing, (f"docs/staff/editing.md does not explain what staff see for '{name}':\n  "
+                         + "\n  ".join(missing))
+
+
+def test_review_warning_is_explained(doc, tmp_path, monkeypatch):
+    import datetime as dt
+
+    shutil.copytree(ROOT / "tests" / "fixtures" / "content", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    content = load_content(Path("content"))
+    first = freshness.due_messages(content, today=dt.date(2100, 1, 1), stale_after_months=12)[0]
+    dates = re.compile(r"\d{4}-\d\d-\d\d")
+    assert dates.sub("YYYY-MM-DD", without_place(first)) in dates.sub("YYYY-MM-DD", doc), first

@@ -1,0 +1,187 @@
+"""Live preview: `mkdocs serve` follows edits to content/ and overrides/, and survives mistakes.
+
+Each test serves its own copy of the project (so edits never touch the real tree)
+on 127.0.0.1 and a free port, edits files as staff would, and polls the served page
+for the change within a bounded wait. The invalid-content test checks that the
+file:line:col messages appear in the server's terminal output, that the server keeps
+running and answering (its live-reload channel replies; MkDocs holds page requests
+until the site builds again), and that fixing the file brings the preview back.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import copy_project
+
+WAIT = 30.0  # seconds: the longest we wait for a rebuild
+GUIDE = Path("content/guides/missouri/create-account.yml")
+GUIDE_URL = "missouri/create-account/"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`mkdocs serve` on a copy of the project, with its terminal output collected."""
+
+    def __init__(self, project: Path):
+        self.project = project
+        self.port = free_port()
+        self.lines: list[str] = []
+        self._lock = threading.Lock()
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{self.port}", "--livereload"],
+            cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            with self._lock:
+                self.lines.append(line.rstrip("\n"))
+
+    @property
+    def output(self) -> str:
+        with self._lock:
+            return "\n".join(self.lines)
+
+    def mark(self) -> int:
+        """A position in the output; `output_since` returns what came after it."""
+        with self._lock:
+            return len(self.lines)
+
+    def output_since(self, mark: int) -> str:
+        with self._lock:
+            return "\n".join(self.lines[mark:])
+
+    def get(self, path: str = "", timeout: float = 10.0) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=timeout) as r:
+                return r.status, r.read().decode("utf-8")
+        except urllib.error.HTTPError as e:
+            return e.code, ""
+
+    def wait_for(self, what: str, test, timeout: float = WAIT) -> float:
+        """Poll ``test()`` until true; returns the seconds it took (fails after ``timeout``)."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            if self.proc.poll() is not None:
+                pytest.fail(f"mkdocs serve exited ({self.proc.returncode}) while waiting for {what}:\n{self.output}")
+            try:
+                if test():
+                    return time.monotonic() - start
+            except (urllib.error.URLError, ConnectionError, TimeoutError, socket.timeout):
+                pass
+            time.sleep(0.2)
+        pytest.fail(f"no {what} within {timeout:.0f} s; server output:\n{self.output}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self._reader.join(timeout=5)
+
+
+@pytest.fixture
+def server(tmp_path):
+    project = copy_project(tmp_path / "project")
+    srv = Server(project)
+    try:
+        srv.wait_for("first build", lambda: srv.get()[0] == 200, timeout=120)
+        yield srv
+    finally:
+        srv.stop()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace one line's text, as an editor would (a fresh write of the whole file)."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} should appear once in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_serves_the_site(server):
+    status, home = server.get()
+    assert status == 200 and "Educator" in home
+    status, guide = server.get(GUIDE_URL)
+    assert status == 200 and "Create your account" in guide
+    status, review = server.get("staff/review-dates/")
+    assert status == 200 and "Review dates" in review
+
+
+def test_content_edit_is_served_within_seconds(server):
+    edit(server.project / GUIDE, "title: Create your account\n", "title: Register on the portal\n")
+    seconds = server.wait_for("rebuilt guide", lambda: "Register on the portal" in server.get(GUIDE_URL)[1])
+    print(f"content edit served after {seconds:.1f} s")
+    # Content feeds other pages too: the jurisdiction's index lists the guide by title.
+    assert "Register on the portal" in server.get("missouri/")[1]
+
+
+def test_template_edit_is_served_within_seconds(server):
+    template = server.project / "overrides" / "kb" / "guide.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\nTemplate change 7f3a.\n", encoding="utf-8")
+    seconds = server.wait_for("rebuilt template", lambda: "Template change 7f3a." in server.get(GUIDE_URL)[1])
+    print(f"template edit served after {seconds:.1f} s")
+
+
+def test_invalid_content_is_reported_and_the_server_recovers(server):
+    path = server.project / GUIDE
+    good = path.read_text(encoding="utf-8")
+    lines = good.split("\n")
+    title_line = next(i for i, line in enumerate(lines) if line.startswith("title:")) + 1
+    mark = server.mark()
+    # Two mistakes at once: a misspelt field name and a date that does not exist.
+    bad = good.replace("title: Create your account\n", "titel: Create your account\n")
+    reviewed_line = next(i for i, line in enumerate(lines) if line.startswith("last_reviewed:")) + 1
+    bad = bad.replace(lines[reviewed_line - 1] + "\n", "last_reviewed: 2026-02-30\n")
+    path.write_text(bad, encoding="utf-8")
+
+    server.wait_for("error messages", lambda: "problems in the content" in server.output_since(mark))
+    out = server.output_since(mark)
+    assert f"content/guides/missouri/create-account.yml:{title_line}:1: unknown field 'titel' (did you mean 'title'?)" in out
+    assert f"content/guides/missouri/create-account.yml:{reviewed_line}:16: last_reviewed: '2026-02-30' is not a valid date" in out
+    assert "Traceback" not in out
+
+    # The server keeps running and answering: its live-reload channel (what an open browser
+    # tab listens on) replies at once. MkDocs holds new page requests until the site builds
+    # again rather than serve a half-built site, so an open tab keeps showing the last good
+    # version, and a page asked for now arrives once the mistake is fixed.
+    assert server.proc.poll() is None
+    start = time.monotonic()
+    status, epoch = server.get("livereload/0/0")
+    assert status == 200 and epoch.strip().isdigit() and time.monotonic() - start < 5
+    held: dict[str, object] = {}
+    pending = threading.Thread(target=lambda: held.update(page=server.get(GUIDE_URL, timeout=WAIT + 10)), daemon=True)
+    pending.start()
+    time.sleep(1.0)
+    assert pending.is_alive(), "the page was served from a broken build"
+
+    # Fixing the file (here: with a new title, so we can see it) brings the preview back.
+    fixed_mark = server.mark()
+    path.write_text(good.replace("title: Create your account\n", "title: Fixed and rebuilt\n"), encoding="utf-8")
+    seconds = server.wait_for("recovery", lambda: "Fixed and rebuilt" in server.get(GUIDE_URL)[1])
+    print(f"fixed content served after {seconds:.1f} s")
+    pending.join(timeout=WAIT)
+    assert not pending.is_alive() and held["page"][0] == 200 and "Fixed and rebuilt" in held["page"][1]
+    assert "Reloading browsers" in server.output_since(fixed_mark)
