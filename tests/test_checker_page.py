@@ -1,0 +1,502 @@
+"""The checker pages as built: real, accessible HTML without JavaScript, the pathway
+data the widget reads, and PyScript configured to run our own copy of MicroPython.
+
+Browser behaviour is in test_widget_browser.py; these tests read the built
+files and call the rendering functions directly.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from certkb import checker_page, runtime
+from certkb.render import make_env
+
+from .checker_support import compiled, content
+from .conftest import ROOT, copy_project
+
+CHECKERS = sorted(p.stem for p in (ROOT / "content" / "pathways").glob("*.yml"))
+
+
+class Tree(HTMLParser):
+    """A flat list of every element with its attributes and text, enough for these checks."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[dict] = []
+        self.stack: list[dict] = []
+        self.script: list[str] | None = None
+        self.scripts: list[tuple[dict, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        el = {"tag": tag, "attrs": dict(attrs), "text": [], "parents": [e["tag"] for e in self.stack],
+              "parent_id": self.stack[-1]["attrs"].get("id") if self.stack else None}
+        self.elements.append(el)
+        if tag not in ("input", "link", "meta", "br", "img", "hr"):
+            self.stack.append(el)
+        if tag == "script":
+            self.script = []
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self.script is not None:
+            self.scripts.append((self.stack[-1]["attrs"], "".join(self.script)))
+            self.script = None
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i]["tag"] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        if self.script is not None:
+            self.script.append(data)
+        for el in self.stack:
+            el["text"].append(data)
+
+    def find(self, **attrs) -> list[dict]:
+        return [e for e in self.elements if all(e["attrs"].get(k) == v for k, v in attrs.items())]
+
+    def by_id(self, ident: str) -> dict:
+        found = self.find(id=ident)
+        assert len(found) == 1, f"expected one element with id {ident!r}, found {len(found)}"
+        return found[0]
+
+
+def text(el: dict) -> str:
+    return " ".join("".join(el["text"]).split())
+
+
+def parse(markup: str) -> Tree:
+    tree = Tree()
+    tree.feed(markup)
+    tree.close()
+    return tree
+
+
+def checker_html(site: Path, pid: str) -> str:
+    return (site / "checker" / pid / "index.html").read_text(encoding="utf-8")
+
+
+def visible_text(markup: str) -> str:
+    """What a reader without JavaScript sees in the article: no scripts, templates or hidden runtime."""
+    article = markup[markup.index("<article"):markup.index("</article>")]
+    article = re.sub(r"<(script|template)\b.*?</\1>", " ", article, flags=re.S)
+    article = re.sub(r'<div class="checker-runtime" hidden>.*?</div>', " ", article, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article)).split())
+
+
+# --- pages, index, navigation and links ---------------------------------------------------------
+
+
+def test_every_pathway_has_a_checker_page_and_the_index_links_them(built_site):
+    assert CHECKERS == ["mo-ipc-to-ccpc", "mo-iss-to-css"]
+    index = (built_site / "checker" / "index.html").read_text(encoding="utf-8")
+    tree = parse(index)
+    hrefs = [a["attrs"].get("href") for a in tree.elements if a["tag"] == "a"]
+    for pid in CHECKERS:
+        assert (built_site / "checker" / pid / "index.html").is_file()
+        assert f"{pid}/" in hrefs, f"the checker index does not link to {pid}"
+    # Every page's navigation has the section (read from a guide page).
+    guide = parse((built_site / "missouri" / "apply" / "index.html").read_text(encoding="utf-8"))
+    titles = [text(e) for e in guide.elements if e["tag"] == "label" and "md-nav__title" in (e["attrs"].get("class") or "")]
+    assert "Eligibility checkers" in titles, "no 'Eligibility checkers' section in the navigation"
+
+
+def test_each_upgrade_guide_links_to_its_checker(built_site):
+    c = content()
+    linked = 0
+    for gid, guide in c.guides.items():
+        if not guide.pathway:
+            continue
+        page_dir = built_site / c.guide_page(gid).removesuffix(".md")
+        tree = parse((page_dir / "index.html").read_text(encoding="utf-8"))
+        targets = {posixpath.normpath(posixpath.join(c.guide_page(gid).removesuffix(".md"), a["attrs"]["href"]))
+                   for a in tree.elements if a["tag"] == "a" and a["attrs"].get("href")}
+        assert f"checker/{guide.pathway}" in targets, f"{gid} does not link to its checker"
+        linked += 1
+    assert linked == len(CHECKERS)
+
+
+def test_checker_pages_link_to_their_next_step_guides(built_site):
+    c = content()
+    for pid in CHECKERS:
+        tree = parse(checker_html(built_site, pid))
+        hrefs = {posixpath.normpath(posixpath.join(f"checker/{pid}", a["attrs"]["href"]))
+                 for a in tree.elements if a["tag"] == "a" and a["attrs"].get("href")}
+        for step in compiled()[pid]["next_steps"]:
+            assert c.guide_page(step["guide"]).removesuffix(".md") in hrefs, (pid, step["guide"])
+
+
+# --- the form: labels, hints, units, fieldsets, error slots ----------------------------------
+
+
+@pytest.mark.parametrize("pid", CHECKERS)
+def test_every_question_is_a_labelled_control_with_its_hint_unit_and_error_slot(built_site, pid):
+    tree = parse(checker_html(built_site, pid))
+    pathway = compiled()[pid]
+    form = tree.find(**{"class": "checker-form"})
+    assert len(form) == 1 and form[0]["tag"] == "form"
+    for spec in pathway["inputs"]:
+        name = spec["name"]
+        cid = checker_page.control_id(name)
+        if spec["type"] == "list":
+            group = tree.by_id(cid)
+            assert group["tag"] == "fieldset"
+            entries = [f for f in spec["fields"]]
+            # The first entry is drawn; the others come from the <template> the widget clones.
+            for f in entries:
+                fid = checker_page.control_id(name, 0, f["name"])
+                check_control(tree, f, fid, checker_page.entry_key(name, 0, f["name"]))
+            continue
+        check_control(tree, spec, cid, name)
+
+
+def check_control(tree: Tree, spec: dict, cid: str, key: str) -> None:
+    error = tree.by_id(cid + "-error")
+    assert "hidden" in error["attrs"], f"{cid}: the error slot is shown before any answer"
+    if spec["type"] in ("number", "date") or (spec["type"] == "choice" and len(spec["choices"]) > 6):
+        control = tree.by_id(cid)
+        assert control["tag"] in ("input", "select")
+        assert control["attrs"].get("name") == key
+        labels = [e for e in tree.find(**{"for": cid}) if e["tag"] == "label"]
+        assert len(labels) == 1 and text(labels[0]) == spec["label"], cid
+        described = (control["attrs"].get("aria-describedby") or "").split()
+        if spec.get("hint"):
+            assert cid + "-hint" in described and text(tree.by_id(cid + "-hint")) == spec["hint"]
+        if spec.get("unit"):
+            assert cid + "-unit" in described and text(tree.by_id(cid + "-unit")) == spec["unit"]
+        if spec["type"] == "number":
+            assert control["attrs"].get("type") == "text", "letters must reach the checker, so no type=number"
+            assert control["attrs"].get("inputmode") == "decimal"
+        if spec["type"] == "date":
+            assert cid + "-format" in described and "YYYY-MM-DD" in text(tree.by_id(cid + "-format"))
+    else:
+        group = tree.by_id(cid)
+        assert group["tag"] == "fieldset", f"{cid}: yes/no and choice questions are fieldsets"
+        legends = [e for e in tree.elements if e["tag"] == "legend" and e["parent_id"] == cid]
+        assert [text(e) for e in legends] == [spec["label"]], cid
+        if spec.get("hint"):
+            assert cid + "-hint" in (group["attrs"].get("aria-describedby") or "").split()
+        options = [("true", "Yes"), ("false", "No")] if spec["type"] == "boolean" else \
+            [(c["value"], c["label"]) for c in spec["choices"]]
+        for value, label in options:
+            radio = tree.by_id(f"{cid}-{value}")
+            assert radio["attrs"].get("type") == "radio" and radio["attrs"].get("name") == key
+            assert radio["attrs"].get("value") == value
+            assert [text(e) for e in tree.find(**{"for": f"{cid}-{value}"})] == [label]
+
+
+@pytest.mark.parametrize("pid", CHECKERS)
+def test_the_page_has_an_error_summary_status_and_one_element_per_requirement(built_site, pid):
+    tree = parse(checker_html(built_site, pid))
+    summary = tree.find(**{"class": "checker-errors"})
+    assert len(summary) == 1 and "hidden" in summary[0]["attrs"] and summary[0]["attrs"].get("role") == "alert"
+    status = [e for e in tree.elements if "data-checker-status" in e["attrs"]]
+    assert len(status) == 1 and status[0]["attrs"]["data-checker-status"] == "incomplete"
+    roots = [e for e in tree.elements if "data-checker" in e["attrs"]]
+    assert len(roots) == 1 and roots[0]["attrs"]["data-checker"] == pid
+    assert "data-checker-ready" not in roots[0]["attrs"], "ready is the widget's to say"
+    items = [e for e in tree.elements if "data-requirement-id" in e["attrs"]]
+    assert [e["attrs"]["data-requirement-id"] for e in items] == [r["id"] for r in compiled()[pid]["requirements"]]
+    assert all(e["attrs"]["data-requirement-status"] == "unknown" for e in items)
+
+
+@pytest.mark.parametrize("pid", CHECKERS)
+def test_without_javascript_the_page_reads_as_a_complete_checklist(built_site, pid):
+    markup = checker_html(built_site, pid)
+    words = visible_text(markup)
+    pathway = compiled()[pid]
+    for r in pathway["requirements"]:
+        assert r["title"] in words and r["text"] in words, (pid, r["id"])
+    for spec in pathway["inputs"]:
+        assert spec["label"] in words, (pid, spec["name"])
+    assert pathway["determination"] in words
+    assert "JavaScript" in words, "a reader without JavaScript is told the list is a checklist"
+    # No event-handler attributes and no inline script that runs (the CSP forbids both).
+    tree = parse(markup)
+    for el in tree.elements:
+        assert not [a for a in el["attrs"] if a.startswith("on")], (el["tag"], el["attrs"])
+
+
+# --- the pathway data and PyScript's configuration ----------------------------------------------
+
+
+@pytest.mark.parametrize("pid", CHECKERS)
+def test_the_data_block_holds_the_compiled_pathway(built_site, pid):
+    tree = parse(checker_html(built_site, pid))
+    blocks = [body for attrs, body in tree.scripts if attrs.get("class") == "checker-data"]
+    assert len(blocks) == 1
+    assert json.loads(blocks[0]) == compiled()[pid]
+
+
+@pytest.mark.parametrize("pid", CHECKERS)
+def test_pyscript_runs_our_own_micropython_from_the_site(built_site, pid):
+    tree = parse(checker_html(built_site, pid))
+    page_dir = f"checker/{pid}/"
+    mpy = [attrs for attrs, _ in tree.scripts if attrs.get("type") == "mpy"]
+    assert len(mpy) == 1
+    config = json.loads(mpy[0]["config"])
+    # Without "interpreter" PyScript downloads MicroPython from elsewhere, and never starts offline.
+    assert config["interpreter"] == "../../assets/checker/micropython/micropython.mjs"
+    for url in [config["interpreter"], mpy[0]["src"], *config["files"]]:
+        assert "//" not in url and not url.startswith("/"), f"{url} must be relative to the page"
+        target = built_site / posixpath.normpath(posixpath.join(page_dir, url))
+        assert target.is_file(), f"{url} does not resolve to a built file"
+    assert config["files"] == {"../../assets/checker/py/engine.mpy": "./engine.mpy",
+                               "../../assets/checker/py/widget.mpy": "./widget.mpy"}
+    assert mpy[0]["src"] == "../../assets/checker/py/start.py"
+    assert {f"!{p}" for p in runtime.PYSCRIPT_UNUSED_PLUGINS} <= set(config["plugins"])
+    # The checker's one script, a file of the site, starts PyScript from <head>, after the config.
+    markup = checker_html(built_site, pid)
+    head = markup.split("</head>")[0]
+    assert head.index('type="mpy"') < head.index('<script src="../../assets/checker/boot.js"></script>')
+    assert head.index('<script src="../../assets/checker/boot.js"></script>') < head.index('rel="stylesheet"')
+    boot = (built_site / "assets" / "checker" / "boot.js").read_text(encoding="utf-8")
+    assert 'import("./pyscript/core.js")' in boot and "onBeforeRunAsync.clear()" in boot
+    # The runtime is preloaded from <head>, every file of it from this site.
+    preloaded = re.findall(r'<link rel="(?:modulepreload|preload)" href="([^"]+)"', head)
+    assert {"../../assets/checker/micropython/micropython.wasm", "../../assets/checker/pyscript/core.js",
+            "../../assets/checker/py/engine.mpy", "../../assets/checker/py/widget.mpy",
+            "../../assets/checker/py/start.py"} <= set(preloaded)
+    for href in preloaded:
+        assert (built_site / posixpath.normpath(posixpath.join(page_dir, href))).is_file(), href
+    # Other pages carry none of it.
+    plain = (built_site / "missouri" / "apply" / "index.html").read_text(encoding="utf-8")
+    assert "assets/checker/" not in plain and 'type="mpy"' not in plain
+
+
+def test_the_site_carries_only_the_runtime_files_the_page_needs(built_site):
+    base = built_site / "assets" / "checker"
+    shipped = sorted(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
+    names = [Path(p).name for p in shipped]
+    assert "micropython/micropython.mjs" in shipped and "micropython/micropython.wasm" in shipped
+    assert not [n for n in names if n.endswith(".map")], "source maps are not shipped"
+    assert not [n for n in names if "settrace" in n or "ulab" in n], "only the plain MicroPython variant"
+    assert not [n for n in names if n.startswith(("codemirror", "xterm", "py-editor", "py-terminal", "zip", "toml"))]
+    assert {"py/engine.mpy", "py/widget.mpy", "py/start.py", "boot.js", "pyscript/core.js"} <= set(shipped)
+    assert not [n for n in shipped if n.startswith("py/") and n.endswith(".py") and n != "py/start.py"], \
+        "the engine and the widget are shipped as bytecode only"
+    for name in ("engine", "widget"):
+        # MicroPython bytecode: 'M', then .mpy version 6 (what MicroPython 1.28 loads).
+        assert (base / "py" / f"{name}.mpy").read_bytes()[:2] == b"M\x06", name
+
+
+def test_mpy_cross_compiles_for_the_pinned_micropython():
+    pins = json.loads((ROOT / "package.json").read_text())["dependencies"]
+    assert runtime.mpy_cross_version() == pins["@micropython/micropython-webassembly-pyscript"].split("-")[0]
+
+
+def test_the_bytecode_runs_the_engine_as_cpython_does(tmp_path):
+    """engine.mpy under MicroPython (Node) gives CPython's result for a pathway's cases."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed (see README)")
+    from checker import engine
+
+    from .checker_support import all_cases
+    from certkb.pathway import case_answers
+
+    (tmp_path / "engine.mpy").write_bytes(runtime.compile_mpy(ROOT / "checker" / "engine.py"))
+    jobs = [[pid, case_answers(case)] for pid, case in all_cases()]
+    (tmp_path / "jobs.json").write_text(json.dumps({"pathways": compiled(), "jobs": jobs}))
+    script = tmp_path / "run.mjs"
+    script.write_text(
+        'import { loadMicroPython } from "' + str(ROOT / "node_modules" / "@micropython"
+                                               / "micropython-webassembly-pyscript" / "micropython.mjs") + '";\n'
+        'import fs from "fs";\n'
+        'const out = [];\n'
+        'const mp = await loadMicroPython({stdout: (t) => out.push(t), stderr: (t) => out.push(t)});\n'
+        f'mp.FS.writeFile("engine.mpy", fs.readFileSync("{tmp_path / "engine.mpy"}"));\n'
+        f'mp.globals.set("DATA", fs.readFileSync("{tmp_path / "jobs.json"}", "utf8"));\n'
+        'mp.runPython("import engine, json\\nd = json.loads(DATA)\\n'
+        'for pid, answers in d[\'jobs\']:\\n    print(json.dumps(engine.run(d[\'pathways\'][pid], answers)))");\n'
+        'console.log(out.join("\\n"));\n'
+    )
+    proc = subprocess.run([node, str(script)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    got = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    want = [engine.run(compiled()[pid], answers) for pid, answers in jobs]
+    assert len(got) == len(want) > 10
+    assert got == json.loads(json.dumps(want))
+
+
+def test_pyscript_files_follow_core_js_imports():
+    dist = ROOT / "node_modules" / "@pyscript" / "core" / "dist"
+    files = runtime.pyscript_files(dist)
+    assert files[0] == "core.js" or "core.js" in files
+    for name in files:
+        for spec in runtime._static_imports((dist / name).read_text(encoding="utf-8")):
+            assert spec[2:] in files, f"{name} imports {spec}, which is not shipped"
+    assert any(f.startswith("error-") for f in files), "PyScript imports its error plugin even when it is off"
+
+
+# --- pins: the runtime versions match each other, the lock file holds no download address ---------
+
+
+def test_package_json_pins_matching_pyscript_and_micropython():
+    pins = json.loads((ROOT / "package.json").read_text())["dependencies"]
+    assert pins["@pyscript/core"] == "0.7.31"
+    mpy = pins["@micropython/micropython-webassembly-pyscript"]
+    # The MicroPython version PyScript asks for when no interpreter is configured is the one it was built for.
+    dist = ROOT / "node_modules" / "@pyscript" / "core" / "dist"
+    chunk = next(p for p in dist.glob("core-*.js"))
+    expected = re.search(r'type:"micropython",module:\(\w="([^"]+)"\)', chunk.read_text(encoding="utf-8"))
+    assert expected and expected.group(1) == mpy == "1.28.0-6"
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    for name in ("@pyscript/core", "@micropython/micropython-webassembly-pyscript"):
+        assert lock["packages"][f"node_modules/{name}"]["version"] == pins[name]
+    for path, entry in lock["packages"].items():
+        assert "resolved" not in entry, f"package-lock.json holds a download address for {path}"
+
+
+def test_no_third_party_runtime_file_is_in_the_repository():
+    shipped = {}
+    for item in runtime.runtime_files(ROOT):
+        if "node_modules" in item.source.parts:
+            shipped[item.source.read_bytes()] = item.source
+    tracked = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout.split()
+    for rel in tracked:
+        path = ROOT / rel
+        if path.is_file() and path.stat().st_size > 200:
+            assert path.read_bytes() not in shipped, f"{rel} is a copy of {shipped[path.read_bytes()]}"
+
+
+def test_the_build_stops_with_a_plain_message_when_node_modules_is_missing(tmp_path):
+    project = copy_project(tmp_path / "project")
+    nm = project / "node_modules"
+    if nm.is_symlink() or nm.exists():
+        nm.unlink() if nm.is_symlink() else shutil.rmtree(nm)
+    shutil.copy2(ROOT / "package.json", project / "package.json")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+                          cwd=project, capture_output=True, text=True, timeout=600)
+    assert proc.returncode != 0
+    assert "run `npm ci` (make setup does)" in proc.stdout + proc.stderr
+
+
+def test_a_runtime_of_another_version_is_refused(tmp_path):
+    fake = tmp_path / "project"
+    for package, version in (("@pyscript/core", "0.7.30"), ("@micropython/micropython-webassembly-pyscript", "1.28.0-6")):
+        pkg = fake / "node_modules" / package
+        pkg.mkdir(parents=True)
+        (pkg / "package.json").write_text(json.dumps({"version": version}))
+    shutil.copy2(ROOT / "package.json", fake / "package.json")
+    with pytest.raises(runtime.RuntimeError_, match=r"@pyscript/core 0\.7\.30 is installed but package.json pins 0\.7\.31"):
+        runtime.runtime_files(fake)
+
+
+# --- escaping: nothing from content becomes markup ------------------------------------------------
+
+
+HOSTILE = '<img src=x onerror="alert(1)"></script><script>alert(2)</script>&amp; \u2028'
+
+
+def hostile_pathway() -> dict:
+    data = json.loads(json.dumps(compiled()["mo-iss-to-css"]))
+    data["title"] = HOSTILE
+    data["determination"] = HOSTILE
+    for spec in data["inputs"]:
+        spec["label"] = HOSTILE
+        spec["hint"] = HOSTILE
+        for f in spec.get("fields", []):
+            f["label"] = HOSTILE
+            for c in f.get("choices", []):
+                c["label"] = HOSTILE
+    for r in data["requirements"]:
+        r["title"] = HOSTILE
+        r["text"] = HOSTILE
+    for s in data["sources"]:
+        s["title"] = HOSTILE
+    return data
+
+
+def test_content_text_is_escaped_in_the_page_and_cannot_close_the_data_block():
+    c = content()
+    env = make_env([ROOT / "overrides" / "kb"])
+    data = hostile_pathway()
+    markdown = checker_page.render_checker(c, "mo-iss-to-css", data, env)
+    widget = markdown[markdown.index('<div class="checker"'):]
+    assert "<img" not in widget and "<script>alert" not in widget
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in widget or "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in widget
+    block = re.search(r'<script type="application/json" class="checker-data">(.*?)</script>', widget, re.S)
+    assert block, "the data block must end at its own </script>"
+    assert json.loads(block.group(1)) == data
+
+
+def test_script_json_round_trips_and_never_contains_markup():
+    value = {"a": "</script><!-- <script>", "b": ["&", "\u2028\u2029", ">"]}
+    text = checker_page.script_json(value)
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == value
+
+
+def test_the_runtime_starts_from_the_head_of_checker_pages_only():
+    preloads = [("module", "assets/checker/pyscript/core.js"), ("fetch", "assets/checker/py/engine.py")]
+    page = '<html><head><meta charset="utf-8"><title>x</title></head><body><div data-checker="x"></div></body></html>'
+    out = checker_page.start_runtime_early(page, "checker/x/", preloads)
+    assert out.index('<meta charset="utf-8">') < out.index("modulepreload") < out.index('type="mpy"') \
+        < out.index('<script src="../../assets/checker/boot.js">') < out.index("<title>")
+    assert '<link rel="modulepreload" href="../../assets/checker/pyscript/core.js">' in out
+    assert '<link rel="preload" href="../../assets/checker/py/engine.py" as="fetch" crossorigin>' in out
+    plain = page.replace(' data-checker="x"', "")
+    assert checker_page.start_runtime_early(plain, "missouri/apply/", preloads) == plain
+
+
+# --- the widget's pure helpers (the same code runs under MicroPython in the page) -----------------
+
+
+def test_the_fragment_is_written_and_read_as_urlsearchparams_does():
+    import urllib.parse
+
+    from checker import widget
+
+    samples = ["4", "a b", "é/ü?&=#+", "<script>", "~*-._", "2024-08-15", "\u2028", "%zz", ""]
+    for text in samples:
+        # URLSearchParams keeps only alphanumerics and *-._, and writes a space as '+'.
+        assert widget.encode_component(text) == urllib.parse.quote_plus(text, safe="*").replace("~", "%7E")
+        assert widget.decode_component(widget.encode_component(text)) == text
+    assert widget.decode_component("%zz+%41") == "%zz A"
+    pairs = [("experience_years", "4"), ("btap", "true"), ("experience.0.years", "2.5"), ("note", "a&b=c")]
+    fragment = widget.make_fragment(pairs + [("empty", "")])
+    assert fragment == urllib.parse.urlencode(pairs)
+    assert widget.parse_fragment("#" + fragment) == pairs
+    assert widget.parse_fragment("#a&b=&=c") == [("a", ""), ("b", ""), ("", "c")]
+    assert widget.looks_like_answers("") and widget.looks_like_answers("#btap=true")
+    assert not widget.looks_like_answers("#next-steps")
+
+
+def test_list_entries_and_engine_errors_map_to_the_form():
+    from checker import widget
+
+    pathway = compiled()["mo-iss-to-css"]
+    pairs = [("experience_years", "3"), ("experience.1.years", "2"), ("experience.1.setting", "mo_public")]
+    assert widget.engine_answers(pathway, pairs) == {
+        "experience_years": "3", "experience": [{}, {"years": "2", "setting": "mo_public"}]}
+    assert widget.entries_in(pairs, "experience") == 2
+    assert widget.split_entry_key("experience.12.fte") == ("experience", 12, "fte")
+    assert widget.split_entry_key("experience.x.fte") is None and widget.split_entry_key("btap") is None
+    assert widget.error_key("experience[3].years") == "experience.3.years"
+    assert widget.error_key("issued_on") == "issued_on" and widget.error_key("") == ""
+    # The page's ids and the widget's agree.
+    assert widget.control_id("experience", 2, "fte") == checker_page.control_id("experience", 2, "fte")
+    assert widget.entry_key("experience", 2, "fte") == checker_page.entry_key("experience", 2, "fte")
+
+
+def test_the_widget_and_the_page_draw_each_question_the_same_way():
+    from checker import widget
+
+    for pathway in compiled().values():
+        for spec in pathway["inputs"]:
+            for s in spec.get("fields", []) if spec["type"] == "list" else [spec]:
+                drawn = checker_page._control(s, s["name"], checker_page.control_id(s["name"]))
+                assert widget.widget_for(s) == drawn["widget"], s["name"]
+                assert widget.options_of(s) == drawn["options"], s["name"]
