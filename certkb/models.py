@@ -17,6 +17,7 @@ Two kinds of text field:
 from __future__ import annotations
 
 import datetime as _dt
+import html
 import re
 from typing import Annotated, Literal, Optional
 
@@ -33,6 +34,20 @@ _HTML_RE = re.compile(r"<\s*[A-Za-z!/?]")
 _SCRIPT_URL_RE = re.compile(r"\]\(\s*(javascript|data|vbscript):", re.IGNORECASE)
 
 
+# Markdown that puts markup, script or requests on a page without any '<' (tests/test_injection.py):
+_BRACES_RE = re.compile(r"\{[^{}\n]*\}")  # attribute lists: [x](url){ onclick=... }, a line of {: ... }
+_LINK_DEST_RE = re.compile(r"\]\(\s*([^)\s]*)")  # [text](dest and ![alt](dest
+_REF_DEF_RE = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*\n?[ \t]*(\S+)", re.MULTILINE)  # [label]: dest
+_INLINE_IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\(\s*([^)\s]*)")
+_SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.-]*):")
+_SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def _destination(raw: str) -> str:
+    """A link destination as the browser will read it: entities decoded, blanks and controls gone."""
+    return re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(raw).strip("<>")).lower()
+
+
 def _no_html(value: str) -> str:
     match = _HTML_RE.search(value)
     if match:
@@ -42,6 +57,22 @@ def _no_html(value: str) -> str:
         )
     if _SCRIPT_URL_RE.search(value):
         raise ValueError("links must be web addresses (https://...) or site pages, not script or data URLs")
+    for match in _BRACES_RE.finditer(value):
+        if not REFERENCE_RE.fullmatch(match.group(0)):
+            raise ValueError(
+                f"curly braces are only for references such as {{fact:ID}} (found '{match.group(0)[:30]}')"
+            )
+    destinations = [_destination(d) for d in _LINK_DEST_RE.findall(value) + _REF_DEF_RE.findall(value)]
+    for dest in destinations:
+        scheme = _SCHEME_RE.match(dest)
+        if scheme and scheme.group(1) not in _SAFE_SCHEMES:
+            raise ValueError("links must be web addresses (https://...) or site pages, not script or data URLs")
+    images = [_destination(d) for d in _INLINE_IMAGE_RE.findall(value)]
+    if "![" in value and len(images) < value.count("!["):
+        images += [_destination(d) for d in _REF_DEF_RE.findall(value)]  # reference-style images
+    if any(_SCHEME_RE.match(d) or d.startswith("//") for d in images):
+        raise ValueError("images must be files of this site, not addresses on other sites "
+                         "(the page would ask the other site for them)")
     return value
 
 

@@ -10,6 +10,7 @@ import logging
 import os
 from pathlib import Path
 
+from mkdocs import utils
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -17,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from . import render
+from . import checker_page, csp, freshness, htmlsafe, render, runtime
 from .errors import ContentErrors
 from .loader import Content, load_content
 
@@ -32,6 +33,10 @@ class CertKBConfig(base.Config):
     """Template folders, searched in order: put a site's own folder first to override any template."""
     nav = c.Type(bool, default=True)
     """Build the navigation from content (jurisdiction, then topic); the nav in mkdocs.yml follows it."""
+    stale_after_months = c.Type(int, default=12)
+    """Warn about guides and pathways not reviewed within this many months (a warning strict mode does not count)."""
+    csp = c.Type(bool, default=True)
+    """Give every page a strict Content Security Policy in a meta tag (see certkb/csp.py)."""
 
 
 class CertKBPlugin(BasePlugin[CertKBConfig]):
@@ -39,6 +44,7 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
 
     def __init__(self) -> None:
         self.content: Content | None = None
+        self.preloads: list[tuple[str, str]] = []  # the checker runtime's files, for its pages' <head>
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -53,6 +59,7 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
                 f"{count} problem{'s' if count != 1 else ''} in the content; nothing was built. Fix the lines above and build again."
             ) from None
         self.env = render.make_env(self.config.templates)
+        freshness.warn_due(self.content, today=freshness.today(), stale_after_months=self.config.stale_after_months)
         if self.config.nav:
             user_nav = [item for item in (config.nav or []) if item not in ("index.md", {"Home": "index.md"})]
             config.nav = [{"Home": "index.md"}, *render.navigation(self.content), *user_nav]
@@ -63,6 +70,12 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
             return None
         content_root = Path(self.config.content_dir)
         docs_dir = Path(config.docs_dir)
+        # Our page templates live in the theme's custom_dir, whose other files MkDocs
+        # publishes as static assets; the templates are build inputs, not site files.
+        template_dirs = [Path(d).resolve() for d in self.config.templates]
+        for file in list(files):
+            if file.abs_src_path and any(Path(file.abs_src_path).resolve().is_relative_to(d) for d in template_dirs):
+                files.remove(file)
         for src_uri, markdown, source in render.pages(self.content, self.env):
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
@@ -71,9 +84,56 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
             # The edit button opens the YAML staff edit, not a generated file.
             file.edit_uri = Path(os.path.relpath(content_root / source, docs_dir)).as_posix()
             files.append(file)
+        # Staff page of review dates; added last so it can link to every other generated page.
+        files.append(File.generated(config, freshness.REVIEW_PAGE, content=freshness.render_review_page(
+            self.content, self.env, today=freshness.today(), stale_after_months=self.config.stale_after_months,
+            page_exists=lambda uri: files.get_file_from_path(uri) is not None)))
+        if self.content.pathways:
+            # The checker pages' browser runtime (PyScript, MicroPython, the engine), from node_modules/.
+            try:
+                self.preloads = runtime.preloads(runtime.add_to_files(files, config))
+            except runtime.RuntimeError_ as exc:
+                raise PluginError(str(exc)) from None
         return files
 
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled or self.content is None:
             return None
         return markdown + "\n" + render.abbreviations(self.content) + "\n"
+
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
+        # Titles from the nav config (jurisdiction names, topic titles, checker pages' pathway
+        # titles) are plain text; Material prints them as HTML on every page.
+        if self.config.enabled:
+            htmlsafe.escape_nav_titles(nav.items)
+        return nav
+
+    def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str | None:
+        # Front-matter titles and descriptions are plain text (generated from content); Material
+        # prints them as HTML in <title>, <meta content>, the header and every page's navigation.
+        if self.config.enabled:
+            htmlsafe.escape_meta(page.meta)
+        return None
+
+    def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
+        # MkDocs gives error pages (404.html) root-absolute links ("/assets/...") unless site_url
+        # is set, which breaks them under a sub-path. Like every other page, use links relative
+        # to the page: 404.html sits at the site root, so they resolve wherever the site is hosted.
+        if self.config.enabled and utils.is_error_template(template_name) and not config.site_url:
+            context["base_url"] = "."
+        return context
+
+    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str | None:
+        if not self.config.enabled:
+            return None
+        # Checker pages start their runtime from the top of the page (no-op on other pages).
+        output = checker_page.start_runtime_early(output, page.url, self.preloads)
+        if not self.config.csp:
+            return output
+        return csp.apply(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
+        # Theme pages that are not Markdown pages (404.html) get the same policy.
+        if not self.config.enabled or not self.config.csp or not template_name.endswith(".html"):
+            return None
+        return csp.apply(output_content)

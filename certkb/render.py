@@ -20,14 +20,22 @@ import jinja2
 from . import models
 from .loader import Content
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}|])")  # '|' too: it would split a table cell
+# What starts a block when it opens a line: a heading, a list, a quote, an admonition, a definition.
+_MD_BLOCK_START = re.compile(r"^(\s*)([#+\-=:!?])")
+_MD_NUMBERED = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")  # "1. x", "2) x": an ordered list
 
 
 def plain(value: Any) -> str:
     """Escape one line of plain text for Markdown: it shows exactly as typed."""
     text = str(value)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    # "# x", "- x", "1. x", "!!! x" opening a line would become a heading, a list, an admonition.
+    # Such a character becomes an HTML entity: it shows the same and starts nothing.
+    text = _MD_BLOCK_START.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2))};", text)
+    text = _MD_NUMBERED.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2))};", text)
+    return text.replace("#", "\\#") if text.rstrip().endswith("#") else text  # closing '#'s of a heading
 
 
 def yaml_string(value: Any) -> str:
@@ -153,7 +161,9 @@ def render_glossary(content: Content, env: jinja2.Environment) -> str:
 
 def abbreviations(content: Content) -> str:
     """Markdown abbreviation definitions (the `abbr` extension) for every glossary term."""
-    return "".join(f"\n*[{t.term}]: {plain(t.definition)}" for t in content.glossary.values())
+    # The definition becomes a title="" attribute, which Markdown escapes; it is not Markdown,
+    # so plain() would leave its backslashes and entities in the tooltip.
+    return "".join(f"\n*[{t.term}]: {t.definition}" for t in content.glossary.values())
 
 
 def pages(content: Content, env: jinja2.Environment) -> list[tuple[str, str, str]]:
@@ -164,6 +174,9 @@ def pages(content: Content, env: jinja2.Environment) -> list[tuple[str, str, str
     for gid in content.guides:
         out.append((content.guide_page(gid), render_guide(content, gid, env), content.files[("guide", gid)]))
     out.append(("glossary.md", render_glossary(content, env), "glossary.yml"))
+    from . import checker_page  # the eligibility checkers and their index
+
+    out += checker_page.pages(content, env)
     return out
 
 
@@ -177,4 +190,8 @@ def navigation(content: Content) -> list[Any]:
             if guides:
                 children.append({topic.title: [content.guide_page(g.id) for g in guides]})
         nav.append({j.name: children})
+    from . import checker_page
+
+    nav += checker_page.navigation(content)
+    nav.append({"Glossary": "glossary.md"})
     return nav

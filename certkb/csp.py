@@ -1,0 +1,185 @@
+"""A strict Content Security Policy for every built page, delivered in a meta tag.
+
+The site is static, so the policy travels with each page as
+``<meta http-equiv="Content-Security-Policy" content="...">``, inserted before
+anything that loads or runs (a meta policy only governs what comes after it).
+It is computed per page: Material's inline ``<script>`` blocks are allowed by
+their SHA-256 hashes, never by ``'unsafe-inline'``, so a script that somehow
+got into a page without being in the template does not run.
+
+Plain functions, callable without a build: :func:`policy` returns the policy
+for one page's HTML and :func:`apply` returns the page with the meta tag in
+place. The MkDocs plugin calls :func:`apply` on every page and error page.
+
+What each directive allows, and why (the strictest that the site works with;
+``tests/test_csp.py`` loads every built page, checker pages included, in
+Chromium and records every violation):
+
+``default-src 'self'``
+    Anything not named below: this origin only.
+``script-src 'self' 'sha256-...'``
+    Scripts from the site's own files, plus Material's inline blocks by hash
+    (the ``__md_scope`` helpers, the palette restore and the tab-from-hash
+    snippet). ``<script type="application/json">`` (Material's ``__config``)
+    and PyScript's ``<script type="mpy">`` are data for other code and are
+    never executed by the browser, so they need no hash; Chromium does not
+    check them against ``script-src``.
+``'wasm-unsafe-eval'`` (checker pages only)
+    PyScript compiles MicroPython's WebAssembly; without it
+    ``WebAssembly.compile``/``instantiate`` is refused. It allows compiling
+    WebAssembly only, not JavaScript ``eval``/``new Function``.
+
+    Measured against PyScript 0.7.31 with MicroPython 1.28.0-6 on the real
+    checker pages (tests/test_csp.py), that is all they need: no
+    ``'unsafe-eval'`` (the one ``Function()`` PyScript builds, a hook for
+    workers, is dropped by docs/assets/checker/boot.js before it is built; the
+    checker runs on the main thread), no ``blob:`` workers, no inline styles
+    (PyScript's and the widget's styling goes through stylesheets and the CSSOM).
+``style-src 'self'``
+    Stylesheets from the site only. Material and PyScript change styles
+    through the CSSOM (``element.style.x = ...``), which CSP does not govern.
+``img-src 'self' data:``
+    Material's icons (admonitions, lists, the search and clipboard icons) are
+    SVG ``data:`` URIs inside its stylesheet. ``data:`` URIs are not requests:
+    nothing leaves the browser.
+``font-src 'self'``
+    The theme is built with ``font: false`` (system fonts); no web fonts from
+    anywhere else.
+``connect-src 'self'``
+    Material's search index (``search/search_index.json``); on checker pages
+    PyScript fetching MicroPython's ``.wasm`` and the engine's ``.py`` files.
+``worker-src 'self'``
+    Material's search worker, a file of this site.
+``object-src 'none'``, ``base-uri 'none'``
+    No plugins; no ``<base>`` element may re-point the page's relative links.
+``form-action 'none'``
+    No form on the site is ever submitted: the checker evaluates in the page
+    and keeps answers in the URL fragment, Material's search and palette forms
+    are handled by script. An accidental submission (Enter in a field of a
+    form without a handler) would put the answers in a query string sent to
+    the server; this refuses it.
+
+Not settable from a meta tag (they need HTTP headers from the host):
+``frame-ancestors``, ``report-uri``/``report-to`` and ``sandbox``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+from html.parser import HTMLParser
+
+META_NAME = "Content-Security-Policy"
+
+# Script types the browser executes (https://html.spec.whatwg.org/#prepare-the-script-element):
+# no type, an empty type, a JavaScript MIME type, or "module". Anything else is a data block.
+_JS_TYPES = {
+    "", "module", "text/javascript", "application/javascript", "application/ecmascript",
+    "application/x-ecmascript", "application/x-javascript", "text/ecmascript", "text/javascript1.0",
+    "text/javascript1.1", "text/javascript1.2", "text/javascript1.3", "text/javascript1.4",
+    "text/javascript1.5", "text/jscript", "text/livescript", "text/x-ecmascript", "text/x-javascript",
+}
+# PyScript marks the Python it runs with these script types and custom elements.
+_PYSCRIPT_TYPES = {"py", "mpy", "pyodide", "micropython"}
+_PYSCRIPT_TAGS = {"py-script", "mpy-script", "py-config", "mpy-config"}
+
+_HEAD_RE = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
+_CHARSET_RE = re.compile(r"\s*<meta\s+charset\s*=\s*[\"']?[A-Za-z0-9_-]+[\"']?\s*/?>", re.IGNORECASE)
+_EXISTING_RE = re.compile(r"<meta\s+http-equiv\s*=\s*[\"']?content-security-policy", re.IGNORECASE)
+
+
+def _executes(attrs: dict[str, str | None]) -> bool:
+    kind = (attrs.get("type") or "").strip().lower()
+    return kind in _JS_TYPES
+
+
+class _Scripts(HTMLParser):
+    """Collects the text of every inline script and whether the page runs PyScript."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.inline: list[str] = []
+        self.pyscript = False
+        self._current: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _PYSCRIPT_TAGS:
+            self.pyscript = True
+        if tag != "script":
+            return
+        a = dict(attrs)
+        if (a.get("type") or "").strip().lower() in _PYSCRIPT_TYPES:
+            self.pyscript = True
+        if "src" not in a and _executes(a):
+            self._current = []
+
+    def handle_data(self, data: str) -> None:
+        if self._current is not None:
+            self._current.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._current is not None:
+            self.inline.append("".join(self._current))
+            self._current = None
+
+
+def scan(page_html: str) -> _Scripts:
+    parser = _Scripts()
+    parser.feed(page_html)
+    parser.close()
+    return parser
+
+
+def script_hash(text: str) -> str:
+    """The CSP source expression allowing one inline script: 'sha256-<base64>'."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def policy(page_html: str) -> str:
+    """The policy for one page (see the module docstring for each directive)."""
+    found = scan(page_html)
+    hashes = list(dict.fromkeys(script_hash(text) for text in found.inline))  # unique, in page order
+    script_src = ["'self'", *hashes]
+    if found.pyscript:
+        script_src.append("'wasm-unsafe-eval'")
+    directives = [
+        ("default-src", ["'self'"]),
+        ("script-src", script_src),
+        ("style-src", ["'self'"]),
+        ("img-src", ["'self'", "data:"]),
+        ("font-src", ["'self'"]),
+        ("connect-src", ["'self'"]),
+        ("worker-src", ["'self'"]),
+        ("object-src", ["'none'"]),
+        ("base-uri", ["'none'"]),
+        ("form-action", ["'none'"]),
+    ]
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives)
+
+
+def meta_tag(page_html: str) -> str:
+    content = html.escape(policy(page_html), quote=False).replace('"', "&quot;")  # keep ' readable
+    return f'<meta http-equiv="{META_NAME}" content="{content}">'
+
+
+def apply(page_html: str) -> str:
+    """The page with its policy as the first element of ``<head>`` that could load or run anything.
+
+    Only ``<meta charset>`` stays in front of it: the browser looks for the
+    charset in the first 1024 bytes, and a long policy must not push it out.
+    Pages without a ``<head>`` (or that already carry a policy) are returned
+    unchanged.
+    """
+    if _EXISTING_RE.search(page_html):
+        return page_html
+    head = _HEAD_RE.search(page_html)
+    if head is None:
+        return page_html
+    at = head.end()
+    charset = _CHARSET_RE.match(page_html, at)
+    if charset is not None:
+        at = charset.end()
+    return page_html[:at] + "\n    " + meta_tag(page_html) + page_html[at:]
