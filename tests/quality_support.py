@@ -198,22 +198,33 @@ RECORDER_JS = r"""
   const suspicious = (el) => el.nodeType === 1 && (
     runs(el) || /^(IFRAME|OBJECT|EMBED|FRAME)$/.test(el.tagName) ||
     Array.from(el.attributes || []).some((a) => /^on/i.test(a.name) || /^\s*javascript:/i.test(a.value)));
-  // Only what scripts add after the parser is done: the served HTML is checked statically.
-  let armed = false;
+  // Only what scripts add once the parser is done: the served HTML is checked statically.
+  // Every element present when parsing ends is remembered, and a suspicious element is
+  // reported only if it is not one of them. (Arming the observer at DOMContentLoaded
+  // instead was flaky: mutation records for the parser's last nodes can be delivered
+  // after that event, and then the theme's own scripts looked "created".)
+  // An attribute changed after parsing (say, an onclick set by a script) always counts.
+  const parsed = new WeakSet();
+  let done = false;
   const observer = new MutationObserver((records) => {
-    if (!armed) return;
+    if (!done) return;
     for (const r of records) {
-      const nodes = r.type === 'attributes' ? [r.target] : Array.from(r.addedNodes);
+      const changed = r.type === 'attributes';
+      const nodes = changed ? [r.target] : Array.from(r.addedNodes);
       for (const n of nodes) {
         const all = n.nodeType === 1 ? [n, ...n.querySelectorAll('*')] : [];
         for (const el of all) {
-          if (suspicious(el)) rec.created.push(el.outerHTML.slice(0, 200));
+          if (suspicious(el) && (changed || !parsed.has(el))) rec.created.push(el.outerHTML.slice(0, 200));
         }
       }
     }
   });
   observer.observe(document, {subtree: true, childList: true, attributes: true});
-  document.addEventListener('DOMContentLoaded', () => { observer.takeRecords(); armed = true; }, {capture: true});
+  document.addEventListener('DOMContentLoaded', () => {
+    observer.takeRecords();
+    for (const el of document.querySelectorAll('*')) parsed.add(el);
+    done = true;
+  }, {capture: true});
 })();
 """
 

@@ -397,3 +397,19 @@ def test_fragment_and_typed_payloads_never_run_on_the_checker(browser, site_serv
             rec.close()
     print(f"\ninjection: {tried} fragment and typed payloads tried on {len(checkers)} checkers")
     assert not problems, "\n".join(problems)
+
+
+def test_the_recorder_sees_what_scripts_create_and_only_that(browser, site_server):
+    """The 'created' check can fail: a script-made <script>, an onclick set later; parsed markup is not flagged."""
+    rec = Recorder(browser)
+    try:
+        rec.page.goto(site_server.url("missouri/apply/"), wait_until="load")
+        assert rec.collect("x", "x").created == []
+        rec.page.evaluate("""() => {
+            const s = document.createElement('script'); s.textContent = '1'; document.body.append(s);
+            document.querySelector('h1').setAttribute('onclick', 'void 0');
+        }""")
+        created = rec.collect("x", "x").created
+        assert len(created) == 2 and created[0].startswith("<script>") and "onclick" in created[1]
+    finally:
+        rec.close()
