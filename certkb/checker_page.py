@@ -14,13 +14,14 @@ with ``<``, ``>`` and ``&`` escaped, so no content can close the block.
 
 from __future__ import annotations
 
+import html
 import json
-import re
 from typing import Any
 
 import jinja2
 
 from . import runtime
+from .htmlsafe import insert_at_head_top
 from .loader import Content
 
 CHECKERS_INDEX = "checker/index.md"
@@ -176,8 +177,6 @@ def navigation(content: Content) -> list[Any]:
     return [{"Eligibility checkers": [CHECKERS_INDEX, *pages]}]
 
 
-_HEAD_RE = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
-_CHARSET_RE = re.compile(r"\s*<meta\s+charset\s*=\s*[\"']?[A-Za-z0-9_-]+[\"']?\s*/?>", re.IGNORECASE)
 
 
 def start_runtime_early(page_html: str, page_url: str, preloads: list[tuple[str, str]]) -> str:
@@ -200,30 +199,19 @@ def start_runtime_early(page_html: str, page_url: str, preloads: list[tuple[str,
     """
     if "data-checker=" not in page_html or not preloads:
         return page_html
-    head = _HEAD_RE.search(page_html)
-    if head is None:
-        return page_html
-    at = head.end()
-    charset = _CHARSET_RE.match(page_html, at)
-    if charset is not None:
-        at = charset.end()
     root = runtime.page_root(page_url)
     config = json.dumps(runtime.pyscript_config(root), separators=(",", ":"))
     # The widget's script targets itself: PyScript then adds no output element (it would
     # append one to <body>, which may not exist yet when MicroPython is ready).
     tags = []
     for kind, path in preloads:
-        href = html_escape(root + path)
+        href = html.escape(root + path)
         if kind == "module":
             tags.append(f'<link rel="modulepreload" href="{href}">')
         else:
             tags.append(f'<link rel="preload" href="{href}" as="fetch" crossorigin>')
     tags.append(f'<script type="mpy" id="checker-widget" target="checker-widget" '
-                f'src="{html_escape(root + runtime.START)}" config="{html_escape(config)}"></script>')
+                f'src="{html.escape(root + runtime.START)}" config="{html.escape(config)}"></script>')
     # After the preloads: by the time it has arrived, PyScript's modules have too.
-    tags.append(f'<script src="{html_escape(root + runtime.BOOT)}"></script>')
-    return page_html[:at] + "\n    " + "\n    ".join(tags) + page_html[at:]
-
-
-def html_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    tags.append(f'<script src="{html.escape(root + runtime.BOOT)}"></script>')
+    return insert_at_head_top(page_html, "\n    ".join(tags))

@@ -71,6 +71,8 @@ import html
 import re
 from html.parser import HTMLParser
 
+from .htmlsafe import insert_at_head_top
+
 META_NAME = "Content-Security-Policy"
 
 # Script types the browser executes (https://html.spec.whatwg.org/#prepare-the-script-element):
@@ -85,8 +87,6 @@ _JS_TYPES = {
 _PYSCRIPT_TYPES = {"py", "mpy", "pyodide", "micropython"}
 _PYSCRIPT_TAGS = {"py-script", "mpy-script", "py-config", "mpy-config"}
 
-_HEAD_RE = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
-_CHARSET_RE = re.compile(r"\s*<meta\s+charset\s*=\s*[\"']?[A-Za-z0-9_-]+[\"']?\s*/?>", re.IGNORECASE)
 _EXISTING_RE = re.compile(r"<meta\s+http-equiv\s*=\s*[\"']?content-security-policy", re.IGNORECASE)
 
 
@@ -183,11 +183,4 @@ def apply(page_html: str) -> str:
     """
     if _EXISTING_RE.search(page_html):
         return page_html
-    head = _HEAD_RE.search(page_html)
-    if head is None:
-        return page_html
-    at = head.end()
-    charset = _CHARSET_RE.match(page_html, at)
-    if charset is not None:
-        at = charset.end()
-    return page_html[:at] + "\n    " + meta_tag(page_html) + page_html[at:]
+    return insert_at_head_top(page_html, meta_tag(page_html))

@@ -17,6 +17,7 @@ every such field and checks that none of them becomes markup.
 from __future__ import annotations
 
 import html
+import re
 from typing import Any, Iterable
 
 from markupsafe import Markup
@@ -60,3 +61,23 @@ def escape_nav_titles(items: Iterable[Any]) -> None:
         if isinstance(title, str) and not isinstance(title, Markup):
             item.title = escape(title)
         escape_nav_titles(getattr(item, "children", None) or [])
+
+
+_HEAD_RE = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
+_CHARSET_RE = re.compile(r"\s*<meta\s+charset\s*=\s*[\"']?[A-Za-z0-9_-]+[\"']?\s*/?>", re.IGNORECASE)
+
+
+def insert_at_head_top(page_html: str, markup: str) -> str:
+    """``markup`` as the first thing in ``<head>`` after ``<meta charset>``.
+
+    The charset stays first because browsers look for it in the first 1024
+    bytes. A page without a ``<head>`` is returned unchanged.
+    """
+    head = _HEAD_RE.search(page_html)
+    if head is None:
+        return page_html
+    at = head.end()
+    charset = _CHARSET_RE.match(page_html, at)
+    if charset is not None:
+        at = charset.end()
+    return page_html[:at] + "\n    " + markup + page_html[at:]
