@@ -281,8 +281,14 @@ class Recorder:
         self.console.clear()
         self.dialogs.clear()
 
-    def collect(self, rel: str, url: str, ready: bool | None = None) -> Visit:
+    def collect(self, rel: str, url: str, ready: bool | None = None, served: str | None = None) -> Visit:
+        """What the page did. With ``served`` (the page's HTML as served), an element that
+        appears verbatim in it is not counted as created: it came from the server, however
+        late its mutation record arrived (Chromium delivered the theme's own scripts after
+        DOMContentLoaded in two full runs of the suite)."""
         rec = self.page.evaluate("() => window.__quality || {csp: [], created: []}")
+        if served is not None:
+            rec["created"] = [c for c in rec["created"] if c not in served]
         storage = read_storage(self.page)
         return Visit(
             rel=rel, url=url, requests=list(self.requests), csp=rec["csp"],

@@ -199,7 +199,8 @@ def test_plain_text_payloads_never_run_in_chromium(browser, payload_site):
                     rec.page.goto(server.url(url_path(rel)), wait_until="load")
                     if rel in checkers and not wait_ready(rec.page):
                         problems.append(f"{rel}: checker never ready with payloads in its labels")
-                    v = rec.collect(rel, server.url(url_path(rel)))
+                    v = rec.collect(rel, server.url(url_path(rel)),
+                                    served=(payload_site / rel).read_text(encoding="utf-8"))
                     problems += [f"{rel} (csp {'off' if bypass else 'on'}): dialog {d}" for d in v.dialogs]
                     problems += [f"{rel}: created {c}" for c in v.created]
                     if not bypass:
@@ -352,6 +353,7 @@ def test_fragment_and_typed_payloads_never_run_on_the_checker(browser, site_serv
         try:
             page = rec.page
             url = site_server.url(url_path(rel))
+            served = (built_site / rel).read_text(encoding="utf-8")
             page.goto(url, wait_until="load")
             assert wait_ready(page), f"{rel}: never ready"
             spec = json.loads(page.locator("script.checker-data").first.text_content())
@@ -363,7 +365,7 @@ def test_fragment_and_typed_payloads_never_run_on_the_checker(browser, site_serv
                     problems.append(f"{rel}#{frag[:80]}: never ready")
                     continue
                 page.wait_for_timeout(100)
-                v = rec.collect(rel, page.url)
+                v = rec.collect(rel, page.url, served=served)
                 tried += 1
                 problems += [f"{rel}#{frag[:60]}: dialog {d}" for d in v.dialogs]
                 problems += [f"{rel}#{frag[:60]}: created {c}" for c in v.created]
@@ -385,7 +387,7 @@ def test_fragment_and_typed_payloads_never_run_on_the_checker(browser, site_serv
                     tried += 1
                 page.keyboard.press("Tab")
             page.wait_for_timeout(200)
-            v = rec.collect(rel, page.url)
+            v = rec.collect(rel, page.url, served=served)
             problems += [f"{rel} typed: dialog {d}" for d in v.dialogs]
             problems += [f"{rel} typed: created {c}" for c in v.created]
             problems += [f"{rel} typed: page error {e}" for e in v.console_errors]
