@@ -140,14 +140,20 @@ def test_a_new_fragment_in_the_same_page_refills_the_form(page, site_server):
     assert_clean(page)
 
 
+def tab_until(page, condition: str, limit: int, what: str) -> None:
+    """Press Tab until the JavaScript ``condition`` holds for the focused element (at most ``limit`` times)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {condition}"):
+            return
+    pytest.fail(f"Tab never reached {what}")
+
+
 def test_the_form_can_be_completed_with_the_keyboard_alone(page, site_server):
     open_checker(page, site_server, IPC)
-    for _ in range(300):  # Tab from the top of the page to the first question
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement && document.activeElement.id") == "q-experience_years":
-            break
-    else:
-        pytest.fail("Tab never reached the first question")
+    # Tab from the top of the page to the first question.
+    tab_until(page, "document.activeElement && document.activeElement.id === 'q-experience_years'", 300,
+              "the first question")
     page.keyboard.type("4")
     page.keyboard.press("Tab")
     page.keyboard.type("30")
@@ -164,12 +170,7 @@ def test_the_form_can_be_completed_with_the_keyboard_alone(page, site_server):
     assert overall(page) == "eligible"
     assert fragment_pairs(page) == IPC_ALL_MET
     # The buttons are reachable and work from the keyboard too.
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.dataset.action") == "reset":
-            break
-    else:
-        pytest.fail("Tab never reached 'Start again'")
+    tab_until(page, "document.activeElement.dataset.action === 'reset'", 40, "'Start again'")
     page.keyboard.press("Enter")
     assert overall(page) == "incomplete" and fragment_pairs(page) == []
     assert page.evaluate("() => document.activeElement.id") == "q-experience_years"
