@@ -59,6 +59,7 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
                 f"{count} problem{'s' if count != 1 else ''} in the content; nothing was built. Fix the lines above and build again."
             ) from None
         self.env = render.make_env(self.config.templates)
+        self.abbreviations = render.abbreviations(self.content)  # appended to every page
         freshness.warn_due(self.content, today=freshness.today(), stale_after_months=self.config.stale_after_months)
         if self.config.nav:
             user_nav = [item for item in (config.nav or []) if item not in ("index.md", {"Home": "index.md"})]
@@ -99,7 +100,7 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled or self.content is None:
             return None
-        return markdown + "\n" + render.abbreviations(self.content) + "\n"
+        return markdown + "\n" + self.abbreviations + "\n"
 
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
         # Titles from the nav config (jurisdiction names, topic titles, checker pages' pathway
