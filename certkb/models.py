@@ -31,7 +31,6 @@ from pydantic import (
 
 REFERENCE_RE = re.compile(r"\{(fact|guide|checker|term):([A-Za-z0-9_.&'-]+)\}")
 _HTML_RE = re.compile(r"<\s*[A-Za-z!/?]")
-_SCRIPT_URL_RE = re.compile(r"\]\(\s*(javascript|data|vbscript):", re.IGNORECASE)
 
 
 # Markdown that puts markup, script or requests on a page without any '<' (tests/test_injection.py):
@@ -55,18 +54,16 @@ def _no_html(value: str) -> str:
         raise ValueError(
             f"HTML is not allowed in content text (found '{snippet}'); write plain Markdown instead"
         )
-    if _SCRIPT_URL_RE.search(value):
-        raise ValueError("links must be web addresses (https://...) or site pages, not script or data URLs")
-    for match in _BRACES_RE.finditer(value):
-        if not REFERENCE_RE.fullmatch(match.group(0)):
-            raise ValueError(
-                f"curly braces are only for references such as {{fact:ID}} (found '{match.group(0)[:30]}')"
-            )
     destinations = [_destination(d) for d in _LINK_DEST_RE.findall(value) + _REF_DEF_RE.findall(value)]
     for dest in destinations:
         scheme = _SCHEME_RE.match(dest)
         if scheme and scheme.group(1) not in _SAFE_SCHEMES:
             raise ValueError("links must be web addresses (https://...) or site pages, not script or data URLs")
+    for match in _BRACES_RE.finditer(value):
+        if not REFERENCE_RE.fullmatch(match.group(0)):
+            raise ValueError(
+                f"curly braces are only for references such as {{fact:ID}} (found '{match.group(0)[:30]}')"
+            )
     images = [_destination(d) for d in _INLINE_IMAGE_RE.findall(value)]
     if "![" in value and len(images) < value.count("!["):
         images += [_destination(d) for d in _REF_DEF_RE.findall(value)]  # reference-style images
