@@ -28,7 +28,9 @@ from typing import Any
 
 from .errors import did_you_mean
 
-KEYWORDS = ("and", "or", "not", "in", "where", "true", "false", "sum")
+KEYWORDS = ("and", "or", "not", "in", "where", "true", "false", "sum", "between", "as_of")
+# Functions over a list's entries; their names are only special before '(' (a field may be called 'years').
+LIST_FUNCTIONS = ("sum", "every", "any", "count", "years")
 COMPARISONS = (">=", "<=", "==", "!=", ">", "<")
 _SYMBOLS = (">=", "<=", "==", "!=", ">", "<", "+", "-", "*", "(", ")", "[", "]", ",", ".")
 MAX_RULE_LENGTH = 2000
@@ -253,6 +255,9 @@ class _Parser:
         tok = self.tok
         if tok.kind == "num":
             self.take()
+            if self.tok.kind == "name" and self.tok.text in ("year", "years") and not self._call_follows(1):
+                unit = self.take()
+                return Node("duration", tok.pos, self.end_of(unit), tok.value)
             return Node("num", tok.pos, self.end_of(tok), tok.value)
         if tok.kind == "str":
             self.take()
@@ -271,11 +276,17 @@ class _Parser:
                 return Node("bool", tok.pos, self.end_of(tok), tok.text == "true")
             if tok.text == "sum":
                 return self.sum_()
+            if tok.text in LIST_FUNCTIONS and self._call_follows(1):
+                return self.over_list()
+            if tok.text == "as_of":
+                self.take()
+                return Node("as_of", tok.pos, self.end_of(tok))
             if tok.text in KEYWORDS:
                 raise RuleError(f"expected a name or a number, found '{tok.text}'", tok.pos)
             self.take()
             if self.is_("("):
-                raise RuleError(f"'{tok.text}(...)' is not a function of the rules; the only function is sum(...)", tok.pos)
+                raise RuleError(f"'{tok.text}(...)' is not a function of the rules{did_you_mean(tok.text, LIST_FUNCTIONS)}; "
+                                f"the functions are {', '.join(f + '(...)' for f in LIST_FUNCTIONS)}", tok.pos)
             if self.is_("."):
                 raise RuleError(f"the fields of '{tok.text}' entries are added up inside sum(...), "
                                 f"e.g. sum({tok.text}.FIELD where CONDITION)", tok.pos)
@@ -304,6 +315,42 @@ class _Parser:
             children.append(cond)
         return Node("sum", start.pos, self.end_of(close), None, children)
 
+    def over_list(self) -> Node:
+        """every(LIST where C), any(LIST where C), count(LIST [where C]),
+        years(LIST [where C] [between DATE and DATE])."""
+        start = self.take()
+        word = start.text
+        self.expect("(", f"after '{word}'")
+        lst = self.tok
+        if lst.kind != "name" or lst.text in KEYWORDS:
+            raise RuleError(f"write {word}(LIST where CONDITION), e.g. {word}(experience where contracted)", lst.pos)
+        self.take()
+        if self.is_("."):
+            raise RuleError(f"{word}(...) reads whole entries; write {word}({lst.text} where CONDITION), "
+                            f"naming the fields in the condition", self.tok.pos)
+        children = [Node("name", lst.pos, self.end_of(lst), lst.text)]
+        cond = None
+        if self.is_("where"):
+            self.take()
+            cond = self.expr()
+        elif word in ("every", "any"):
+            raise RuleError(f"expected 'where' and a condition after {word}({lst.text}", self.tok.pos)
+        children.append(cond if cond is not None else Node("none", lst.pos, lst.pos))
+        if word == "years" and self.is_("between"):
+            self.take()
+            first = self.arith()
+            self.expect("and", "between the two dates of 'between'")
+            second = self.arith()
+            children += [first, second]
+        elif self.is_("between"):
+            raise RuleError(f"only years(...) takes 'between DATE and DATE'", self.tok.pos)
+        close = self.expect(")", f"to close {word}(")
+        return Node(word, start.pos, self.end_of(close), None, children)
+
+    def _call_follows(self, ahead: int) -> bool:
+        nxt = self.tokens[min(self.i + ahead, len(self.tokens) - 1)]
+        return nxt.kind == "op" and nxt.text == "("
+
 
 def parse(text: str) -> Node:
     if len(text) > MAX_RULE_LENGTH:
@@ -322,6 +369,7 @@ class Compiled:
     inputs: list[str]  # top-level inputs the rule reads, in order
     quantity: list | None = None  # for 'QUANTITY >= NUMBER' rules
     threshold: float | int | None = None
+    time: bool = False  # reads the as-of date (directly, or through years(...)): time passing can change it
 
 
 _TYPE_WORDS = {
@@ -331,6 +379,7 @@ _TYPE_WORDS = {
     "string": "quoted text",
     "list": "a list",
     "date": "a date",
+    "duration": "a number of years",
 }
 
 
@@ -339,6 +388,7 @@ class _Compiler:
         self.text = text
         self.inputs = inputs  # name -> spec (attributes: name, type, choices, fields)
         self.used: list[str] = []
+        self.time = False
 
     def src(self, node: Node) -> str:
         text = " ".join(self.text[node.pos:node.end].split())
@@ -390,8 +440,20 @@ class _Compiler:
             return (rule if k == "in" else ["not", rule]), "boolean", None
         if k in ("add", "sub"):
             word = "'+' adds" if k == "add" else "'-' subtracts"
-            a, _ = self.need(node.children[0], scope, "number", f"{word} numbers")
-            b, _ = self.need(node.children[1], scope, "number", f"{word} numbers")
+            left, right = node.children
+            if right.kind == "duration":
+                a, _ = self.need(left, scope, "date", f"{word} years to a date, e.g. 'issued_on + 4 years'")
+                years = right.value
+                if not isinstance(years, int):
+                    raise RuleError("add or subtract whole years, e.g. 'issued_on + 4 years'", right.pos)
+                return ["shift", a, years if k == "add" else -years], "date", None
+            a, ka, _ = self.compile(left, scope)
+            if ka == "date":
+                raise RuleError(f"{word} years to a date, e.g. 'issued_on + 4 years'; "
+                                f"{self.what(right, self.compile(right, scope)[1])}", right.pos)
+            if ka != "number":
+                raise RuleError(f"{word} numbers; {self.what(left, ka)}", left.pos)
+            b, _ = self.need(right, scope, "number", f"{word} numbers")
             return [k, a, b], "number", None
         if k == "mul":
             a, _ = self.need(node.children[0], scope, "number", "'*' multiplies numbers")
@@ -405,6 +467,14 @@ class _Compiler:
             raise RuleError("'*' multiplies by a number written in the rule, e.g. '15 * pd_semester_hours'", node.pos)
         if k == "sum":
             return self.sum_(node, scope)
+        if k in ("every", "any", "count", "years"):
+            return self.over_list(node, scope)
+        if k == "as_of":
+            self.time = True
+            return ["as_of"], "date", None
+        if k == "duration":
+            raise RuleError(f"'{self.src(node)}' is a number of years; add it to a date, e.g. 'issued_on + 4 years'",
+                            node.pos)
         if k == "list":
             raise RuleError("a list of choices can only follow 'in'", node.pos)
         raise RuleError(f"cannot use '{self.src(node)}' here", node.pos)  # pragma: no cover
@@ -424,8 +494,6 @@ class _Compiler:
         spec = self.inputs[name]
         if spec.type == "list":
             raise RuleError(f"'{name}' is a list; add up its entries with sum({name}.FIELD where CONDITION)", node.pos)
-        if spec.type == "date":
-            raise RuleError(f"'{name}' is a date; dates cannot be used in rules", node.pos)
         self.use(name)
         return ["input", name], spec.type, spec
 
@@ -443,6 +511,8 @@ class _Compiler:
         if op in ("==", "!="):
             if ka == "number" and kb == "number":
                 return ["cmp", op, a, b], "boolean", None
+            if ka == "date" and kb == "date":
+                return ["dcmp", op, a, b], "boolean", None
             if ka == "choice" and kb == "string":
                 self.check_choice(sa, b[1], right)
             elif ka == "string" and kb == "choice":
@@ -454,10 +524,59 @@ class _Compiler:
                 raise RuleError(f"'{op}' compares two numbers or a choice with one of its values; "
                                 f"{self.what(left, ka)} and {self.what(right, kb)}", node.pos)
             return ["eq" if op == "==" else "ne", a, b], "boolean", None
+        if ka == "date" and kb == "date":
+            return ["dcmp", op, a, b], "boolean", None
+        if "date" in (ka, kb):
+            other, kind = (right, kb) if ka == "date" else (left, ka)
+            raise RuleError(f"'{op}' compares a date with another date, e.g. 'issued_on + 4 years >= as_of'; "
+                            f"{self.what(other, kind)}", other.pos)
         for side, kind in ((left, ka), (right, kb)):
             if kind != "number":
                 raise RuleError(f"'{op}' compares numbers; {self.what(side, kind)}", side.pos)
         return ["cmp", op, a, b], "boolean", None
+
+    def list_input(self, node: Node, word: str):
+        """The list input a list function reads."""
+        name = node.value
+        if name not in self.inputs:
+            raise RuleError(f"unknown input '{name}'{did_you_mean(name, self.inputs)}", node.pos)
+        spec = self.inputs[name]
+        if spec.type != "list":
+            raise RuleError(f"{word}(...) reads the entries of a list; '{name}' is {_TYPE_WORDS[spec.type]}", node.pos)
+        self.use(name)
+        fields: dict[str, Any] = {}
+        for f in spec.fields:
+            fields.setdefault(f.name, f)  # a repeated field is reported where the inputs are checked
+        return spec, fields
+
+    def over_list(self, node: Node, scope):
+        word = node.kind
+        if scope is not None:
+            raise RuleError(f"{word}(...) cannot be used inside another list function", node.pos)
+        spec, fields = self.list_input(node.children[0], word)
+        cond_node = node.children[1]
+        cond = None
+        if cond_node.kind != "none":
+            cond, _ = self.need(cond_node, (spec, fields), "boolean", "'where' is followed by a yes/no condition")
+        if word in ("every", "any"):
+            return [word, spec.name, cond], "boolean", None
+        if word == "count":
+            return ["count", spec.name, cond], "number", None
+        start = fields.get("start")
+        if start is None or start.type != "date":
+            raise RuleError(f"years(...) adds up the periods of entries with a date field 'start' (and 'end'); "
+                            f"'{spec.name}' entries have none", node.children[0].pos)
+        end = fields.get("end")
+        if end is not None and end.type != "date":
+            raise RuleError(f"years(...) reads 'end' as the date a period ends; in '{spec.name}' it is "
+                            f"{_TYPE_WORDS[end.type]}", node.children[0].pos)
+        window = None
+        if len(node.children) > 2:
+            first, _ = self.need(node.children[2], None, "date", "'between' is followed by two dates")
+            second, _ = self.need(node.children[3], None, "date", "'between' is followed by two dates")
+            window = [first, second]
+        self.time = True  # a period without an end runs to the as-of date
+        return ["years", spec.name, cond, window], "number", None
 
     def sum_(self, node: Node, scope):
         if scope is not None:
@@ -489,7 +608,7 @@ def compile_rule(text: str, inputs: dict[str, Any]) -> Compiled:
     if kind != "boolean":
         raise RuleError(
             f"a rule must be a yes/no condition, like 'experience_years >= 4'; {compiler.what(tree, kind)}", tree.pos)
-    out = Compiled(rule, compiler.used)
+    out = Compiled(rule, compiler.used, time=compiler.time)
     if rule[0] == "cmp" and rule[1] == ">=" and rule[3][0] == "num":
         out.quantity = rule[2]
         out.threshold = rule[3][1]

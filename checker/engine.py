@@ -210,6 +210,72 @@ def add_years(ymd, years):
     return (y, m, d)
 
 
+def day_number(ymd):
+    """Days from 1970-01-01 to the date ``(year, month, day)``; integer arithmetic only."""
+    y, m, d = ymd
+    if m <= 2:
+        y -= 1
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * ((m + 9) % 12) + 2) // 5 + d - 1
+    return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+
+
+def from_day_number(z):
+    """The date ``(year, month, day)`` of a :func:`day_number`."""
+    z += 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + 3 if mp < 10 else mp - 9
+    return (yoe + era * 400 + (1 if m <= 2 else 0), m, d)
+
+
+def shift_years(day, years):
+    """The day number ``years`` calendar years after (or before) ``day``."""
+    return day_number(add_years(from_day_number(day), years))
+
+
+def years_between(a, b):
+    """Calendar years from day ``a`` to day ``b``: whole anniversaries, then the part year's share of its days.
+
+    From 2019-08-15 to 2023-08-15 is exactly 4; to 2024-02-15 it is 4.5 and a little.
+    """
+    if b <= a:
+        return 0
+    start = from_day_number(a)
+    n = from_day_number(b)[0] - start[0]
+    while n > 0 and day_number(add_years(start, n)) > b:
+        n -= 1
+    base = day_number(add_years(start, n))
+    if base == b:
+        return n
+    following = day_number(add_years(start, n + 1))
+    return n + (b - base) / (following - base)
+
+
+def covered_years(periods):
+    """The years covered by ``[start, end)`` day-number periods, each day counted once."""
+    ordered = sorted([p for p in periods if p[1] > p[0]])
+    total = 0
+    run_start = None
+    run_end = None
+    for start, end in ordered:
+        if run_end is not None and start <= run_end:
+            if end > run_end:
+                run_end = end
+            continue
+        if run_end is not None:
+            total += years_between(run_start, run_end)
+        run_start, run_end = start, end
+    if run_end is not None:
+        total += years_between(run_start, run_end)
+    return total
+
+
 # --- checking answers -----------------------------------------------------------------------
 
 
@@ -279,6 +345,14 @@ def _check_value(spec, value, path, problems):
         _check_list(spec, value, path, problems)
 
 
+def _dated(spec):
+    """Whether a list's entries are periods: date fields named 'start' and 'end'."""
+    kinds = {}
+    for f in spec["fields"]:
+        kinds[f["name"]] = f["type"]
+    return kinds.get("start") == "date" and kinds.get("end") == "date"
+
+
 def _check_list(spec, value, path, problems):
     if type(value) is not list:
         problems.append(problem("not_a_list", path, {"value": value}))
@@ -298,10 +372,16 @@ def _check_list(spec, value, path, problems):
         for key in sorted([str(k) for k in entry]):
             if key not in names:
                 problems.append(problem("unknown_field", here, {"field": key, "suggestion": suggest(key, names)}))
+        bad = len(problems)
         for f in fields:
             v = entry.get(f["name"])
             if v is not None:
                 _check_value(f, v, here + (f["name"],), problems)
+        start = entry.get("start")
+        end = entry.get("end")
+        if len(problems) == bad and _dated(spec) and type(start) is str and type(end) is str:
+            if day_number(parse_date(end)) < day_number(parse_date(start)):
+                problems.append(problem("end_before_start", here + ("end",), {"value": end, "start": start}))
 
 
 def find_problems(pathway, answers):
@@ -374,6 +454,10 @@ def message(p):
         return "unknown answer " + quote(params["key"]) + _hint(params["suggestion"])
     if code == "both_given":
         return "give either '" + params["other"] + "' or '" + p["path"][0] + "', not both"
+    if code == "after_as_of":
+        return quote(value) + " is after the date the check is made for, " + params["as_of"]
+    if code == "end_before_start":
+        return quote(value) + " is before the start, " + quote(params["start"])
     if code == "answers_not_an_object":
         return "the answers should be a JSON object of 'question: answer' pairs, not " + show(value)
     raise ValueError("unknown problem code '" + str(code) + "'")
@@ -515,16 +599,22 @@ def _fix(x, fallback):
 
 
 class _Scope:
-    """Where names are looked up: the answers, and the list entry being summed."""
+    """Where names are looked up: the answers, the as-of date, and the list entry being read."""
 
-    def __init__(self, specs, answers, replaced, entry=None, fields=None):
+    def __init__(self, specs, answers, replaced, entry=None, fields=None, as_of=None, notices=None):
         self.specs = specs
         self.answers = answers
         self.replaced = replaced
         self.entry = entry
         self.fields = fields
+        self.as_of = as_of  # a day number, or None when no date was given
+        self.notices = notices if notices is not None else []  # notices found while evaluating
         self.unsure = []  # [list name, index, fields read unanswered] of entries whose contribution is not known
         self.unread = []  # the entry's unanswered fields that were read
+
+    def inner(self, entry, fields):
+        """The scope of one entry of a list."""
+        return _Scope(self.specs, self.answers, self.replaced, entry, fields, self.as_of, self.notices)
 
     def input(self, name):
         spec = self.specs[name]
@@ -533,9 +623,7 @@ class _Scope:
             if name in self.replaced:
                 return [] if spec["type"] == "list" else (0, 0)
             return _unknown(spec)
-        if spec["type"] == "number":
-            return (value, value)
-        return value
+        return _value(spec, value)
 
     def field(self, name):
         spec = self.fields[name]
@@ -544,9 +632,16 @@ class _Scope:
             if name not in self.unread:
                 self.unread.append(name)
             return _unknown(spec)
-        if spec["type"] == "number":
-            return (value, value)
-        return value
+        return _value(spec, value)
+
+
+def _value(spec, value):
+    kind = spec["type"]
+    if kind == "number":
+        return (value, value)
+    if kind == "date":
+        return day_number(parse_date(value))
+    return value
 
 
 def _compare(op, a, b):
@@ -569,21 +664,33 @@ def _compare(op, a, b):
     return same if op == "==" else not same
 
 
+def _fields_of(spec):
+    fields = {}
+    for f in spec["fields"]:
+        fields[f["name"]] = f
+    return fields
+
+
+def _mark_unsure(scope, name, i, unread):
+    for unsure in scope.unsure:
+        if unsure[0] == name and unsure[1] == i:
+            return
+    scope.unsure.append([name, i, unread])
+
+
 def _sum(node, scope):
     spec = scope.specs[node[1]]
     value_node = node[2]
     cond_node = node[3]
-    fields = {}
-    for f in spec["fields"]:
-        fields[f["name"]] = f
+    fields = _fields_of(spec)
     entries = scope.input(node[1])
     if entries is None:
-        vlo, vhi = evaluate_node(value_node, _Scope(scope.specs, scope.answers, scope.replaced, {}, fields))
+        vlo, vhi = evaluate_node(value_node, scope.inner({}, fields))
         return (0 if vlo >= 0 else -INF, INF if vhi > 0 else 0)
     lo = 0
     hi = 0
     for i in range(len(entries)):
-        inner = _Scope(scope.specs, scope.answers, scope.replaced, entries[i], fields)
+        inner = scope.inner(entries[i], fields)
         counts = True if cond_node is None else evaluate_node(cond_node, inner)
         if counts is False:
             continue
@@ -592,18 +699,146 @@ def _sum(node, scope):
             vlo, vhi = min(0, vlo), max(0, vhi)
         if counts is None or vlo != vhi:
             # Kleene logic stops at a deciding part, so the unanswered fields read are the ones that matter.
-            for unsure in scope.unsure:
-                if unsure[0] == node[1] and unsure[1] == i:
-                    break
-            else:
-                scope.unsure.append([node[1], i, inner.unread])
+            _mark_unsure(scope, node[1], i, inner.unread)
         lo = _fix(lo + vlo, -INF)
         hi = _fix(hi + vhi, INF)
     return (lo, hi)
 
 
+def _quantify(node, scope):
+    """``every``/``any`` (yes, no or unknown) and ``count`` (a number) over a list's entries."""
+    op = node[0]
+    spec = scope.specs[node[1]]
+    cond_node = node[2]
+    fields = _fields_of(spec)
+    entries = scope.input(node[1])
+    if entries is None:
+        return (0, spec.get("max_entries") or DEFAULT_MAX_ENTRIES) if op == "count" else None
+    lo = 0
+    hi = 0
+    result = op == "every"
+    for i in range(len(entries)):
+        inner = scope.inner(entries[i], fields)
+        holds = True if cond_node is None else evaluate_node(cond_node, inner)
+        if holds is None:
+            _mark_unsure(scope, node[1], i, inner.unread)
+        if op == "count":
+            lo += 1 if holds is True else 0
+            hi += 0 if holds is False else 1
+        elif holds is (op == "any"):
+            return holds
+        elif holds is None:
+            result = None
+    return (lo, hi) if op == "count" else result
+
+
+def _notice(scope, ident, message, extra=None):
+    for n in scope.notices:
+        if n["id"] == ident and n["message"] == message:
+            return
+    notice = {"id": ident, "message": message}
+    if extra:
+        for key in extra:
+            notice[key] = extra[key]
+    scope.notices.append(notice)
+
+
+def _years(node, scope):
+    """Years covered by the dated periods (``start`` to ``end``) of a list's matching entries.
+
+    ``["years", list, condition|null, [window start, window end]|null]``. A day
+    covered by several entries counts once. ``end`` is the last day of a period;
+    an entry without ``end`` runs to the as-of date, and nothing after the as-of
+    date counts. A window runs from its first date up to, not including, its second. An entry without
+    ``start`` counts its ``years`` field in full (when the list has one and no
+    window applies): the checker then assumes it did not overlap the others, and
+    says so in a notice.
+    """
+    name = node[1]
+    spec = scope.specs[name]
+    cond_node = node[2]
+    fields = _fields_of(spec)
+    entries = scope.input(name)
+    as_of = scope.as_of
+    window = None
+    if node[3] is not None:
+        window = (evaluate_node(node[3][0], scope), evaluate_node(node[3][1], scope))
+    if entries is None:
+        return (0, INF)
+    sure = []  # periods that count
+    maybe = []  # periods that may count
+    extra_lo = 0  # undated entries, counted in full
+    extra_hi = 0
+    undated = 0
+    counted = 0
+    for i in range(len(entries)):
+        entry = entries[i]
+        inner = scope.inner(entry, fields)
+        counts = True if cond_node is None else evaluate_node(cond_node, inner)
+        if counts is False:
+            continue
+        counted += 1
+        start = entry.get("start")
+        if start is None:
+            amount = entry.get("years") if "years" in fields else None
+            if amount is None or window is not None:
+                if "start" not in inner.unread:
+                    inner.unread.append("start")
+                _mark_unsure(scope, name, i, inner.unread)
+                extra_hi = INF
+                continue
+            undated += 1
+            extra_hi += amount
+            if counts is True:
+                extra_lo += amount
+            else:
+                _mark_unsure(scope, name, i, inner.unread)
+            continue
+        # Periods are [first day, day after the last): an end date is the last day held.
+        begin = day_number(parse_date(start))
+        end = entry.get("end")
+        end = day_number(parse_date(end)) + 1 if end is not None else (None if as_of is None else as_of + 1)
+        if end is None:  # still held, and no as-of date to stop at
+            _mark_unsure(scope, name, i, inner.unread)
+            extra_hi = INF
+            continue
+        if as_of is not None and end > as_of + 1:
+            end = as_of + 1
+        known = counts is True
+        if window is not None:
+            if window[0] is None or window[1] is None:
+                known = False  # where the window lies is not known yet
+            else:
+                begin = max(begin, window[0])
+                end = min(end, window[1])
+        if not known:
+            _mark_unsure(scope, name, i, inner.unread)
+        (sure if known else maybe).append((begin, end))
+    if undated and counted > 1:
+        _notice(scope, "undated_periods",
+                spec["label"] + ": entries without a start date count in full; the checker assumes "
+                "they did not overlap with each other or with the dated entries.", {"input": name})
+    lo = covered_years(sure) + extra_lo
+    hi = covered_years(sure + maybe) + extra_hi
+    return (lo, _fix(hi, INF))
+
+
+def _date_compare(op, a, b):
+    if a is None or b is None:
+        return None
+    if op == ">=":
+        return a >= b
+    if op == ">":
+        return a > b
+    if op == "<=":
+        return a <= b
+    if op == "<":
+        return a < b
+    return (a == b) if op == "==" else (a != b)
+
+
 def evaluate_node(node, scope):
-    """The value of a compiled rule node: True/False/None, a (low, high) pair, text or a list."""
+    """The value of a compiled rule node: True/False/None, a (low, high) pair, text, a day number or a list."""
     op = node[0]
     if op == "num" or op == "str" or op == "bool":
         return (node[1], node[1]) if op == "num" else node[1]
@@ -651,6 +886,17 @@ def evaluate_node(node, scope):
         return (k * hi, k * lo)
     if op == "sum":
         return _sum(node, scope)
+    if op == "every" or op == "any" or op == "count":
+        return _quantify(node, scope)
+    if op == "years":
+        return _years(node, scope)
+    if op == "as_of":
+        return scope.as_of
+    if op == "shift":
+        day = evaluate_node(node[1], scope)
+        return None if day is None else shift_years(day, node[2])
+    if op == "dcmp":
+        return _date_compare(node[1], evaluate_node(node[2], scope), evaluate_node(node[3], scope))
     raise ValueError("unknown rule node '" + str(op) + "'")
 
 
@@ -664,8 +910,11 @@ def _round_up_millionths(x):
     return n / 1000000
 
 
+PLACEHOLDERS = ("remaining", "value", "threshold", "routes", "expires_on", "as_of")
+
+
 def _fill(template, values):
-    for key in ("remaining", "value", "threshold"):
+    for key in PLACEHOLDERS:
         if key in values:
             template = template.replace("{" + key + "}", values[key])
     return template
@@ -750,18 +999,26 @@ def _evaluate_check(check, scope):
     return "unknown", None, remaining
 
 
-def evaluate_requirement(requirement, scope):
+def _evaluate_checks(checks, scope):
+    """{status, unmet: [messages], unknown: [messages], missing: [labels], remaining, distance}.
+
+    ``distance`` is how far from met the checks are: 0 when met, the first
+    quantity's remaining share of its threshold, or 1 for anything else.
+    """
     unmet = []
     unknown = []
     missing = []
     undecided = False
     remaining = None
+    distance = None
     seen_quantity = False
-    for check in requirement["checks"]:
+    for check in checks:
         status, message, rem = _evaluate_check(check, scope)
         if check.get("quantity") is not None and not seen_quantity:
             seen_quantity = True
             remaining = rem
+            if rem is not None and check["threshold"] > 0:
+                distance = rem / check["threshold"]
         if status == "unmet":
             unmet.append(message)
         elif status == "unknown":
@@ -772,18 +1029,99 @@ def evaluate_requirement(requirement, scope):
                 for part in _missing(check, scope):
                     if part not in missing:
                         missing.append(part)
-    if missing:
-        unknown.append("Not answered yet: " + "; ".join(missing) + ".")
-    elif undecided and not unknown:
-        unknown.append("Not answered yet.")
     if unmet:
         status = "unmet"
     elif undecided:
         status = "unknown"
     else:
         status = "met"
-    message = requirement["met"] if status == "met" else " ".join(unmet + unknown)
-    return {"id": requirement["id"], "status": status, "message": message, "remaining": remaining}
+        distance = 0
+    if distance is None or (status == "unmet" and distance <= 0):
+        distance = 1
+    return {"status": status, "unmet": unmet, "unknown": unknown, "missing": missing,
+            "remaining": remaining, "distance": distance}
+
+
+def _unknown_message(parts):
+    missing = []
+    for part in parts["missing"]:
+        if part not in missing:
+            missing.append(part)
+    out = list(parts["unknown"])
+    if missing:
+        out.append("Not answered yet: " + "; ".join(missing) + ".")
+    elif not out:
+        out.append("Not answered yet.")
+    return " ".join(out)
+
+
+def _evaluate_routes(requirement, scope):
+    """A requirement met by any one of its routes; each route says what it still needs."""
+    routes = []
+    for k in range(len(requirement["routes"])):
+        route = requirement["routes"][k]
+        parts = _evaluate_checks(route["checks"], scope)
+        if parts["status"] == "met":
+            message = ""
+        elif parts["status"] == "unmet":
+            message = " ".join(parts["unmet"])
+        else:
+            message = _unknown_message(parts)
+        routes.append([parts["distance"], k, parts, {
+            "id": route["id"], "title": route["title"], "status": parts["status"],
+            "message": message, "remaining": parts["remaining"]}])
+    routes = sorted(routes, key=lambda r: (r[0], r[1]))  # the nearest route first; ties in the file's order
+    statuses = [r[3]["status"] for r in routes]
+    if "met" in statuses:
+        status = "met"
+    elif "unknown" in statuses:
+        status = "unknown"
+    else:
+        status = "unmet"
+    nearest = routes[0][3]
+    if status == "unmet":
+        listed = ", or ".join([r[3]["message"] for r in routes])
+        message = _fill(requirement.get("unmet") or "{routes}", {"routes": listed})
+    elif status == "unknown":
+        merged = {"unknown": [], "missing": []}
+        for r in routes:
+            if r[3]["status"] == "unknown":
+                merged["unknown"] += r[2]["unknown"]
+                merged["missing"] += r[2]["missing"]
+        message = _unknown_message(merged)
+    else:
+        message = requirement["met"]
+    remaining = 0 if status == "met" else nearest["remaining"]
+    return status, message, remaining, [r[3] for r in routes]
+
+
+def evaluate_requirement(requirement, scope):
+    routes = None
+    if requirement.get("routes"):
+        status, message, remaining, routes = _evaluate_routes(requirement, scope)
+    else:
+        parts = _evaluate_checks(requirement["checks"], scope)
+        status = parts["status"]
+        remaining = parts["remaining"]
+        if status == "met":
+            message = requirement["met"]
+        elif status == "unmet":
+            message = " ".join(parts["unmet"])
+        else:
+            message = _unknown_message(parts)
+    if status == "unmet":
+        # The answers reach the requirement only in a way the source gives no rule for.
+        for case in requirement.get("undecided") or []:
+            scope.unsure = []
+            if evaluate_node(case["rule"], scope) is True:
+                status, message, remaining = "unknown", case["message"], None
+                break
+    result = {"id": requirement["id"], "status": status, "message": message, "remaining": remaining}
+    if routes is not None:
+        result["routes"] = routes
+    if requirement.get("disputed"):
+        result["disputed"] = True
+    return result
 
 
 def _replaced(inputs, answers):
@@ -800,29 +1138,98 @@ def _replaced(inputs, answers):
     return out
 
 
-def evaluate(pathway, answers):
-    """The result for ``answers``; raises AnswerError when they cannot be evaluated."""
-    problems = check_answers(pathway, answers)
-    if problems:
-        raise AnswerError(problems)
-    specs = {}
-    for spec in pathway["inputs"]:
-        specs[spec["name"]] = spec
-    scope = _Scope(specs, answers, _replaced(pathway["inputs"], answers))
-    results = []
+def _as_of_day(as_of):
+    if as_of is None:
+        return None
+    ymd = parse_date(as_of)
+    if ymd is None:
+        raise ValueError("the as-of date must be written YYYY-MM-DD, not " + show(as_of))
+    return day_number(ymd)
+
+
+def find_problems_as_of(pathway, answers, as_of=None):
+    """:func:`find_problems`, and the dates that cannot be after the as-of date."""
+    problems = find_problems(pathway, answers)
+    expiry = pathway.get("expiry")
+    day = _as_of_day(as_of)
+    if expiry and day is not None and type(answers) is dict:
+        name = expiry["input"]
+        issued = answers.get(name)
+        if parse_date(issued) is not None and day_number(parse_date(issued)) > day:
+            problems.append(problem("after_as_of", (name,), {"value": issued, "as_of": as_of}))
+    return problems
+
+
+def _overall(results):
     any_unmet = False
     any_unknown = False
-    for requirement in pathway["requirements"]:
-        r = evaluate_requirement(requirement, scope)
-        results.append(r)
+    for r in results:
+        if r.get("disputed"):
+            continue  # shown and explained, never deciding on its own
         any_unmet = any_unmet or r["status"] == "unmet"
         any_unknown = any_unknown or r["status"] == "unknown"
     if any_unmet:
-        overall = "not_yet"
-    elif any_unknown:
-        overall = "incomplete"
-    else:
-        overall = "eligible"
+        return "not_yet"
+    return "incomplete" if any_unknown else "eligible"
+
+
+def _requirements(pathway, answers, day, notices):
+    specs = {}
+    for spec in pathway["inputs"]:
+        specs[spec["name"]] = spec
+    scope = _Scope(specs, answers, _replaced(pathway["inputs"], answers), as_of=day, notices=notices)
+    return [evaluate_requirement(requirement, scope) for requirement in pathway["requirements"]]
+
+
+def _reads_time(requirement):
+    """Whether time passing alone can meet the requirement (its rules read the as-of date)."""
+    return requirement.get("time") is True
+
+
+def _eligible_from(pathway, answers, day, results):
+    """The first day every requirement is met if nothing but time changes, or None.
+
+    Only when every requirement not met yet is unmet (not unknown) and reads
+    the as-of date; never when any other requirement is unmet or unknown.
+    """
+    if day is None:
+        return None
+    for k in range(len(results)):
+        r = results[k]
+        if r.get("disputed") or r["status"] == "met":
+            continue
+        if r["status"] != "unmet" or not _reads_time(pathway["requirements"][k]):
+            return None
+
+    def eligible(d):
+        return _overall(_requirements(pathway, answers, d, [])) == "eligible"
+
+    low = day
+    high = shift_years(day, MAX_YEARS_AHEAD)
+    if not eligible(high):
+        return None
+    while high - low > 1:  # the first eligible day: eligible(high), not eligible(low)
+        middle = (low + high) // 2
+        if eligible(middle):
+            high = middle
+        else:
+            low = middle
+    return format_date(from_day_number(high))
+
+
+MAX_YEARS_AHEAD = 20
+
+
+def evaluate(pathway, answers, as_of=None):
+    """The result for ``answers`` on the day ``as_of`` ('YYYY-MM-DD', or None: rules that need
+    the date stay unknown); raises AnswerError when the answers cannot be evaluated."""
+    problems = [problem_line(p) for p in find_problems_as_of(pathway, answers, as_of)]
+    if problems:
+        raise AnswerError(problems)
+    day = _as_of_day(as_of)
+    notices = []
+    results = _requirements(pathway, answers, day, notices)
+    overall = _overall(results)
     result = {
         "pathway": pathway["id"],
         "title": pathway["title"],
@@ -832,17 +1239,106 @@ def evaluate(pathway, answers):
         "determination": pathway["determination"],
         "next_steps": pathway["next_steps"],
     }
+    if as_of is not None:
+        result["as_of"] = as_of
+    for k in range(len(results)):
+        r = results[k]
+        if r.get("disputed") and r["status"] != "met":
+            _notice(_Scope({}, {}, [], notices=notices), "disputed_requirement",
+                    pathway["requirements"][k]["disputed"]["note"], {"requirement": r["id"]})
     expiry = pathway.get("expiry")
     if expiry:
         issued = answers.get(expiry["input"])
         if issued is not None:
-            result["expires_on"] = format_date(add_years(parse_date(issued), expiry["years"]))
+            expires = add_years(parse_date(issued), expiry["years"])
+            result["expires_on"] = format_date(expires)
+            if day is not None and day_number(expires) < day and expiry.get("expired"):
+                notices.insert(0, {"id": "certificate_expired", "message": _fill(
+                    expiry["expired"], {"expires_on": format_date(expires), "as_of": as_of})})
+                if overall == "eligible":
+                    result["status"] = "incomplete"  # the checker cannot say what follows an expired certificate
+    for notice in pathway.get("notices") or []:
+        scope = _Scope({}, answers, [], as_of=day, notices=notices)
+        specs = {}
+        for spec in pathway["inputs"]:
+            specs[spec["name"]] = spec
+        scope.specs = specs
+        if evaluate_node(notice["rule"], scope) is True:
+            _notice(scope, notice["id"], _fill(notice["message"], {"as_of": as_of or ""}))
+    result["notices"] = notices
+    if result["status"] != "eligible":
+        since = _eligible_from(pathway, answers, day, results)
+        if since is not None:
+            result["eligible_from"] = since
     return result
 
 
-def run(pathway, answers):
+def run(pathway, answers, as_of=None):
     """{"result": ...} or {"problems": [...]}: never raises for any JSON answers."""
     try:
-        return {"result": evaluate(pathway, answers)}
+        return {"result": evaluate(pathway, answers, as_of)}
     except AnswerError as exc:
         return {"problems": exc.problems}
+
+
+# --- choosing between pathways --------------------------------------------------------------
+
+
+def choose(chooser, pathways, answers, as_of=None):
+    """One set of answers against several pathways, and which one the source says to apply for.
+
+    ``chooser``: {"id", "title", "pathways": [id...], "recommend": [{"pathway",
+    "when": {pathway id: overall status}, "text"}...]}; the first ``recommend``
+    entry whose every ``when`` holds is the recommendation, else None.
+    ``pathways``: compiled pathways by id. Raises AnswerError (each problem once).
+    """
+    if type(answers) is not dict:
+        raise AnswerError([problem_line(problem("answers_not_an_object", (), {"value": answers}))])
+    names = []
+    for pid in chooser["pathways"]:
+        for spec in pathways[pid]["inputs"]:
+            if spec["name"] not in names:
+                names.append(spec["name"])
+    problems = []
+    unknown = 0
+    for key in sorted([str(k) for k in answers]):
+        if key not in names:
+            unknown += 1
+            problems.append(problem_line(problem("unknown_answer", (), {
+                "key": key, "suggestion": suggest(key, names) if unknown <= 20 else None})))
+    for pid in chooser["pathways"]:
+        own = {}
+        for spec in pathways[pid]["inputs"]:
+            if spec["name"] in answers:
+                own[spec["name"]] = answers[spec["name"]]
+        for line in [problem_line(p) for p in find_problems_as_of(pathways[pid], own, as_of)]:
+            if line not in problems:
+                problems.append(line)
+    if problems:
+        raise AnswerError(problems)
+    results = []
+    statuses = {}
+    for pid in chooser["pathways"]:
+        own = {}
+        for spec in pathways[pid]["inputs"]:
+            if spec["name"] in answers:
+                own[spec["name"]] = answers[spec["name"]]
+        r = evaluate(pathways[pid], own, as_of)
+        results.append(r)
+        statuses[pid] = r["status"]
+    recommended = None
+    text = None
+    for rec in chooser["recommend"]:
+        holds = True
+        for cond in rec["when"]:
+            if statuses.get(cond["pathway"]) != cond["status"]:
+                holds = False
+        if holds:
+            recommended = rec["pathway"]
+            text = rec["text"]
+            break
+    out = {"chooser": chooser["id"], "title": chooser["title"], "recommended": recommended,
+           "recommendation": text, "results": results}
+    if as_of is not None:
+        out["as_of"] = as_of
+    return out
