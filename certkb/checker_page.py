@@ -23,6 +23,7 @@ import jinja2
 from . import runtime
 from .htmlsafe import insert_at_head_top
 from .loader import Content
+from .templating import common
 
 CHECKERS_INDEX = "checker/index.md"
 
@@ -129,19 +130,15 @@ def checker_context(content: Content, pathway_id: str, compiled: dict) -> dict[s
 
 def render_checker(content: Content, pathway_id: str, compiled: dict, env: jinja2.Environment) -> str:
     """The Markdown (with the widget's HTML) of one checker page."""
-    ctx = checker_context(content, pathway_id, compiled)
-    from .render import _common
-
-    common = _common(content, ctx["page"])
-    common.update(ctx)
-    return env.get_template("checker.md.j2").render(common)
+    page = checker_context(content, pathway_id, compiled)
+    ctx = common(content, page["page"])
+    ctx.update(page)
+    return env.get_template("checker.md.j2").render(ctx)
 
 
 def render_checkers(content: Content, env: jinja2.Environment) -> str:
     """The index of every checker, by jurisdiction."""
-    from .render import _common
-
-    ctx = _common(content, CHECKERS_INDEX)
+    ctx = common(content, CHECKERS_INDEX)
     groups = []
     for j in content.jurisdictions.values():
         pathways = [p for p in content.pathways.values() if p.jurisdiction == j.id]
@@ -152,9 +149,8 @@ def render_checkers(content: Content, env: jinja2.Environment) -> str:
 
 
 def compiled_pathways(content: Content) -> dict[str, dict]:
-    from .pathway import compile_pathway
-
-    return {pid: compile_pathway(p, content.sources, content.guides) for pid, p in content.pathways.items()}
+    """Every pathway as the loader compiled it (once per load)."""
+    return dict(content.compiled)
 
 
 def pages(content: Content, env: jinja2.Environment) -> list[tuple[str, str, str]]:
