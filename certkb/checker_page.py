@@ -14,14 +14,13 @@ with ``<``, ``>`` and ``&`` escaped, so no content can close the block.
 
 from __future__ import annotations
 
-import html
 import json
 from typing import Any
 
 import jinja2
 
 from . import runtime
-from .htmlsafe import insert_at_head_top
+from .htmlsafe import escape, insert_at_head_top
 from .loader import Content
 from .templating import common
 
@@ -201,13 +200,13 @@ def start_runtime_early(page_html: str, page_url: str, preloads: list[tuple[str,
     # append one to <body>, which may not exist yet when MicroPython is ready).
     tags = []
     for kind, path in preloads:
-        href = html.escape(root + path)
+        href = escape(root + path)
         if kind == "module":
             tags.append(f'<link rel="modulepreload" href="{href}">')
         else:
             tags.append(f'<link rel="preload" href="{href}" as="fetch" crossorigin>')
     tags.append(f'<script type="mpy" id="checker-widget" target="checker-widget" '
-                f'src="{html.escape(root + runtime.START)}" config="{html.escape(config)}"></script>')
+                f'src="{escape(root + runtime.START)}" config="{escape(config)}"></script>')
     # After the preloads: by the time it has arrived, PyScript's modules have too.
-    tags.append(f'<script src="{html.escape(root + runtime.BOOT)}"></script>')
+    tags.append(f'<script src="{escape(root + runtime.BOOT)}"></script>')
     return insert_at_head_top(page_html, "\n    ".join(tags))

@@ -20,6 +20,7 @@ from typing import Any, Iterable
 import jinja2
 
 from . import models
+from .htmlsafe import escape
 from .loader import Content
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}|])")  # '|' too: it would split a table cell
@@ -31,7 +32,7 @@ _MD_NUMBERED = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")  # "1. x", "2) x": an orde
 def plain(value: Any) -> str:
     """Escape one line of plain text for Markdown: it shows exactly as typed."""
     text = str(value)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = str(escape(text)).replace("&quot;", '"')  # & < > as entities; in text, a quote shows as typed
     text = _MD_SPECIAL.sub(r"\\\1", text)
     # "# x", "- x", "1. x", "!!! x" opening a line would become a heading, a list, an admonition.
     # Such a character becomes an HTML entity: it shows the same and starts nothing.
