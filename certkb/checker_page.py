@@ -16,15 +16,15 @@ options), so the widget finds the form without re-deriving any of it.
 
 from __future__ import annotations
 
-import html
 import json
 from typing import Any
 
 import jinja2
 
 from . import runtime
-from .htmlsafe import insert_at_head_top
+from .htmlsafe import escape, insert_at_head_top
 from .loader import Content
+from .templating import common
 
 CHECKERS_INDEX = "checker/index.md"
 
@@ -175,19 +175,15 @@ def checker_context(content: Content, pathway_id: str, compiled: dict) -> dict[s
 
 def render_checker(content: Content, pathway_id: str, compiled: dict, env: jinja2.Environment) -> str:
     """The Markdown (with the widget's HTML) of one checker page."""
-    ctx = checker_context(content, pathway_id, compiled)
-    from .render import _common
-
-    common = _common(content, ctx["page"])
-    common.update(ctx)
-    return env.get_template("checker.md.j2").render(common)
+    page = checker_context(content, pathway_id, compiled)
+    ctx = common(content, page["page"])
+    ctx.update(page)
+    return env.get_template("checker.md.j2").render(ctx)
 
 
 def render_checkers(content: Content, env: jinja2.Environment) -> str:
     """The index of every checker, by jurisdiction."""
-    from .render import _common
-
-    ctx = _common(content, CHECKERS_INDEX)
+    ctx = common(content, CHECKERS_INDEX)
     groups = []
     for j in content.jurisdictions.values():
         pathways = [p for p in content.pathways.values() if p.jurisdiction == j.id]
@@ -198,9 +194,8 @@ def render_checkers(content: Content, env: jinja2.Environment) -> str:
 
 
 def compiled_pathways(content: Content) -> dict[str, dict]:
-    from .pathway import compile_pathway
-
-    return {pid: compile_pathway(p, content.sources, content.guides) for pid, p in content.pathways.items()}
+    """Every pathway as the loader compiled it (once per load)."""
+    return dict(content.compiled)
 
 
 def pages(content: Content, env: jinja2.Environment) -> list[tuple[str, str, str]]:
@@ -251,13 +246,13 @@ def start_runtime_early(page_html: str, page_url: str, preloads: list[tuple[str,
     # append one to <body>, which may not exist yet when MicroPython is ready).
     tags = []
     for kind, path in preloads:
-        href = html.escape(root + path)
+        href = escape(root + path)
         if kind == "module":
             tags.append(f'<link rel="modulepreload" href="{href}">')
         else:
             tags.append(f'<link rel="preload" href="{href}" as="fetch" crossorigin>')
     tags.append(f'<script type="mpy" id="checker-widget" target="checker-widget" '
-                f'src="{html.escape(root + runtime.START)}" config="{html.escape(config)}"></script>')
+                f'src="{escape(root + runtime.START)}" config="{escape(config)}"></script>')
     # After the preloads: by the time it has arrived, PyScript's modules have too.
-    tags.append(f'<script src="{html.escape(root + runtime.BOOT)}"></script>')
+    tags.append(f'<script src="{escape(root + runtime.BOOT)}"></script>')
     return insert_at_head_top(page_html, "\n    ".join(tags))

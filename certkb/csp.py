@@ -67,11 +67,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import re
 from html.parser import HTMLParser
 
-from .htmlsafe import insert_at_head_top
+from .htmlsafe import escape, insert_at_head_top
 
 META_NAME = "Content-Security-Policy"
 
@@ -169,7 +168,7 @@ def policy(page_html: str) -> str:
 
 
 def meta_tag(page_html: str) -> str:
-    content = html.escape(policy(page_html), quote=False).replace('"', "&quot;")  # keep ' readable
+    content = escape(policy(page_html))  # ' kept readable
     return f'<meta http-equiv="{META_NAME}" content="{content}">'
 
 
