@@ -27,7 +27,7 @@ def case_answers(case: Case) -> dict[str, Any]:
 
 def case_failures(compiled: dict[str, Any], case: Case) -> list[str]:
     """How the engine's result differs from what ``case`` expects ([] when it agrees)."""
-    out = engine.run(compiled, case_answers(case))
+    out = engine.run(compiled, case_answers(case), case.as_of.isoformat() if case.as_of else None)
     if case.problems:
         got = out.get("problems", [])
         return [] if got == list(case.problems) else [f"problems: expected {list(case.problems)}, got {got}"]
@@ -46,4 +46,15 @@ def case_failures(compiled: dict[str, Any], case: Case) -> list[str]:
             fails.append(f"{rid}: expected remaining {remaining}, got {by_id[rid]['remaining']}")
     if case.expires_on is not None and result.get("expires_on") != case.expires_on.isoformat():
         fails.append(f"expires_on: expected {case.expires_on.isoformat()}, got {result.get('expires_on')}")
+    for rid, message in case.messages.items():
+        if " ".join(by_id[rid]["message"].split()) != " ".join(message.split()):
+            fails.append(f"{rid}: expected the message {message!r}, got {by_id[rid]['message']!r}")
+    if case.notices is not None:
+        got = [n["id"] for n in result["notices"]]
+        if sorted(got) != sorted(case.notices):
+            fails.append(f"notices: expected {sorted(case.notices)}, got {sorted(got)}")
+    if "eligible_from" in case.model_fields_set:
+        expected = case.eligible_from.isoformat() if case.eligible_from else None
+        if result.get("eligible_from") != expected:
+            fails.append(f"eligible_from: expected {expected}, got {result.get('eligible_from')}")
     return fails

@@ -18,11 +18,11 @@ from typing import Any
 from checker import engine
 
 from ..errors import ContentError, did_you_mean, field_name
-from ..rules import RuleError, compile_rule
+from ..rules import Compiled, RuleError, compile_rule
 from ..yamlpos import Located
 from .cases import case_answers
-from .compiler import Rules, num
-from .model import PLACEHOLDERS, EntryField, Input, Pathway, inputs_by_name
+from .compiler import RequirementRules, Rules, num
+from .model import PLACEHOLDERS, RESERVED_NAMES, EntryField, Input, Pathway, inputs_by_name
 
 _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 
@@ -107,13 +107,25 @@ def _check_input(spec: Input | EntryField, path: tuple, err: _Errors) -> None:
                 err.add(path + ("max_entries",), f"only a list has 'max_entries'; this input is a {kind}", key=True)
 
 
-def _check_message(text: str | None, path: tuple, fillable: bool | None, err: _Errors) -> None:
+def _check_message(text: str | None, path: tuple, fillable: bool | None, err: _Errors,
+                   extra: tuple[str, ...] = (), allowed: tuple[str, ...] | None = None) -> None:
     """Placeholders must be known, and fillable: ``fillable`` says whether the rule is
-    'quantity >= number' (None: the rule has its own error, so say nothing more)."""
+    'quantity >= number' (None: the rule has its own error, so say nothing more).
+    ``extra``: placeholders this message may show beside those; ``allowed``: the only ones it may show."""
     if text is None:
+        return
+    if allowed is not None:
+        for match in _PLACEHOLDER_RE.finditer(text):
+            word = match.group(1)
+            if word not in allowed:
+                shown = ", ".join("{" + w + "}" for w in allowed) or "no {...}"
+                err.add(path, f"'{{{word}}}' is not something this message can show"
+                              f"{did_you_mean(word, allowed)}; it may show {shown}")
         return
     for match in _PLACEHOLDER_RE.finditer(text):
         word = match.group(1)
+        if word in extra:
+            continue
         if word not in PLACEHOLDERS:
             err.add(path, f"'{{{word}}}' is not something a message can show{did_you_mean(word, PLACEHOLDERS)}; "
                           f"messages may use {{remaining}}, {{value}} and {{threshold}}")
@@ -123,6 +135,45 @@ def _check_message(text: str | None, path: tuple, fillable: bool | None, err: _E
         elif fillable is False:
             err.add(path, f"'{{{word}}}' needs a rule of the form 'quantity >= number', e.g. 'experience_years >= 4'")
 
+
+
+def _compile(rule: str, where: tuple, inputs: dict[str, Input], doc: Located, err: _Errors) -> Compiled | None:
+    """One rule compiled, or None with its error reported at the very character."""
+    try:
+        return compile_rule(rule, inputs)
+    except RuleError as exc:
+        line, col = _rule_position(doc, where, rule, exc.offset)
+        err.at(line, col, where, exc.message)
+        return None
+
+
+def _check_rules(item: Any, path: tuple, inputs: dict[str, Input], doc: Located,
+                 err: _Errors) -> tuple[list[Compiled], list[bool | None]]:
+    """A requirement's or a route's 'rule' (with 'unmet') or 'checks': compiled, and for each
+    whether it is 'quantity >= number' (None: it did not compile)."""
+    if item.rule is not None and item.checks:
+        err.add(path + ("checks",), "give either 'rule' (with 'unmet') or 'checks', not both", key=True)
+    elif item.rule is None and not item.checks:
+        err.add(path, "missing 'rule': the condition this requirement checks (or 'checks' for several)")
+    elif item.rule is not None and item.unmet is None:
+        err.add(path, "missing 'unmet': what the educator is told when the rule is not met")
+    elif item.rule is None and (item.unmet is not None or item.unknown is not None):
+        key = "unmet" if item.unmet is not None else "unknown"
+        err.add(path + (key,), f"with 'checks', each check has its own '{key}'", key=True)
+    if item.rule is not None:
+        targets = [(path, item.rule, item.unmet, item.unknown)]
+    else:
+        targets = [(path + ("checks", k), c.rule, c.unmet, c.unknown) for k, c in enumerate(item.checks)]
+    fillable: list[bool | None] = []
+    compiled = []
+    for where, rule, unmet, unknown in targets:
+        result = _compile(rule, where + ("rule",), inputs, doc, err)
+        if result is not None:
+            compiled.append(result)
+        fillable.append(None if result is None else result.quantity is not None)
+        _check_message(unmet, where + ("unmet",), fillable[-1], err)
+        _check_message(unknown, where + ("unknown",), fillable[-1], err)
+    return compiled, fillable
 
 
 def check_pathway(pathway: Pathway, doc: Located) -> tuple[list[ContentError], Rules | None]:
@@ -135,6 +186,9 @@ def check_pathway(pathway: Pathway, doc: Located) -> tuple[list[ContentError], R
         path = ("inputs", i)
         if inputs[spec.name] is not spec:
             err.add(path + ("name",), f"an input named '{spec.name}' is already given")
+        if spec.name in RESERVED_NAMES:
+            err.add(path + ("name",), f"'{spec.name}' is a word of the rules (the day the check is made for); "
+                                      f"name the input otherwise")
         _check_input(spec, path, err)
         if spec.instead_of is not None:
             other = inputs.get(spec.instead_of)
@@ -150,8 +204,9 @@ def check_pathway(pathway: Pathway, doc: Located) -> tuple[list[ContentError], R
             err.add(("expiry", "input"), f"no input is named '{pathway.expiry.input}'{did_you_mean(pathway.expiry.input, inputs)}")
         elif spec.type != "date":
             err.add(("expiry", "input"), f"'{spec.name}' is a {spec.type}; the expiry counts from a date input")
+        _check_message(pathway.expiry.expired, ("expiry", "expired"), None, err, allowed=("expires_on",))
 
-    rules: Rules = []
+    rules = Rules()
     seen: list[str] = []
     for i, req in enumerate(pathway.requirements):
         path = ("requirements", i)
@@ -161,36 +216,56 @@ def check_pathway(pathway: Pathway, doc: Located) -> tuple[list[ContentError], R
         if req.source not in pathway.sources:
             err.add(path + ("source",), f"'{req.source}' is not one of this pathway's sources "
                                         f"({', '.join(pathway.sources)}){did_you_mean(req.source, pathway.sources)}")
-        if req.rule is not None and req.checks:
-            err.add(path + ("checks",), "give either 'rule' (with 'unmet') or 'checks', not both", key=True)
-        elif req.rule is None and not req.checks:
-            err.add(path, "missing 'rule': the condition this requirement checks (or 'checks' for several)")
-        elif req.rule is not None and req.unmet is None:
-            err.add(path, "missing 'unmet': what the educator is told when the rule is not met")
-        elif req.rule is None and (req.unmet is not None or req.unknown is not None):
-            key = "unmet" if req.unmet is not None else "unknown"
-            err.add(path + (key,), f"with 'checks', each check has its own '{key}'", key=True)
-        if req.rule is not None:
-            targets = [(path, req.rule, req.unmet, req.unknown)]
+        if req.disagreement is not None:
+            other = req.disagreement.source
+            if other == req.source:
+                err.add(path + ("disagreement", "source"), f"'{other}' is the requirement's own source; name the "
+                                                           f"source that does not state it")
+            elif other not in pathway.sources:
+                err.add(path + ("disagreement", "source"),
+                        f"'{other}' is not one of this pathway's sources ({', '.join(pathway.sources)})"
+                        f"{did_you_mean(other, pathway.sources)}")
+        compiled = RequirementRules()
+        if req.routes:
+            for key in ("rule", "checks", "unknown"):
+                if getattr(req, key):
+                    err.add(path + (key,), f"with 'routes', each route has its own '{key}'", key=True)
+            route_ids: list[str] = []
+            fillable: list[bool | None] = []
+            for k, route in enumerate(req.routes):
+                where = path + ("routes", k)
+                if route.id in route_ids:
+                    err.add(where + ("id",), f"a route with the id '{route.id}' is already given")
+                route_ids.append(route.id)
+                route_rules, route_fillable = _check_rules(route, where, inputs, doc, err)
+                compiled.routes.append(route_rules)
+                fillable += route_fillable
+            _check_message(req.unmet, path + ("unmet",), None, err, extra=("routes",))
+            either = None
         else:
-            targets = [(path + ("checks", k), c.rule, c.unmet, c.unknown) for k, c in enumerate(req.checks)]
-        fillable: list[bool | None] = []
-        compiled = []
-        for where, rule, unmet, unknown in targets:
-            try:
-                compiled.append(compile_rule(rule, inputs))
-                fillable.append(compiled[-1].quantity is not None)
-            except RuleError as exc:
-                fillable.append(None)
-                line, col = _rule_position(doc, where + ("rule",), rule, exc.offset)
-                err.at(line, col, where + ("rule",), exc.message)
-            _check_message(unmet, where + ("unmet",), fillable[-1], err)
-            _check_message(unknown, where + ("unknown",), fillable[-1], err)
-        rules.append(compiled)
-        # {threshold} in text and met is the first 'quantity >= number' rule's number.
-        either = None if None in fillable else any(fillable)
+            compiled.checks, fillable = _check_rules(req, path, inputs, doc, err)
+            # {threshold} in text and met is the first 'quantity >= number' rule's number.
+            either = None if None in fillable else any(fillable)
+        for k, case in enumerate(req.undecided):
+            where = path + ("undecided", k)
+            result = _compile(case.rule, where + ("rule",), inputs, doc, err)
+            if result is not None:
+                compiled.undecided.append(result)
+            _check_message(case.message, where + ("message",), None, err, allowed=())
+        rules.requirements.append(compiled)
         _check_message(req.text, path + ("text",), either, err)
         _check_message(req.met, path + ("met",), either, err)
+
+    ids: list[str] = []
+    for k, notice in enumerate(pathway.notices):
+        where = ("notices", k)
+        if notice.id in ids:
+            err.add(where + ("id",), f"a notice with the id '{notice.id}' is already given")
+        ids.append(notice.id)
+        result = _compile(notice.rule, where + ("rule",), inputs, doc, err)
+        if result is not None:
+            rules.notices.append(result)
+        _check_message(notice.message, where + ("message",), None, err, allowed=())
 
     if not any(case.problems for case in pathway.cases):
         err.add(("cases",), "no case gives answers that the checker refuses; add one whose 'problems' list "
@@ -209,18 +284,20 @@ def check_cases(pathway: Pathway, compiled: dict[str, Any], doc: Located) -> lis
         if case.name in names:
             err.add(path + ("name",), f"another case is already named '{case.name}'")
         names.append(case.name)
-        for key in ("requirements", "remaining"):
+        for key in ("requirements", "remaining", "messages"):
             for rid in getattr(case, key):
                 if rid not in ids:
                     err.add(path + (key, rid), f"no requirement has the id '{rid}'{did_you_mean(rid, ids)}", key=True)
         if case.problems:
-            if case.status or case.requirements or case.remaining or case.expires_on:
+            if (case.status or case.requirements or case.remaining or case.expires_on or case.messages
+                    or case.notices is not None or "eligible_from" in case.model_fields_set):
                 err.add(path + ("problems",), "a case expects either problems or a result, not both", key=True)
             continue
         if case.status is None:
             err.add(path, "missing 'status': the overall result this case expects (eligible, not_yet or incomplete)")
-        for problem in engine.check_answers(compiled, case_answers(case)):
-            err.add(path + ("answers",), f"{problem} (if this is on purpose, list it under 'problems')")
+        as_of = case.as_of.isoformat() if case.as_of else None
+        for problem in engine.find_problems_as_of(compiled, case_answers(case), as_of):
+            err.add(path + ("answers",), f"{engine.problem_line(problem)} (if this is on purpose, list it under 'problems')")
         if case.expires_on is not None and pathway.expiry is None:
             err.add(path + ("expires_on",), "this pathway has no 'expiry'", key=True)
     return err.list

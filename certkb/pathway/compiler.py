@@ -9,6 +9,7 @@ requirement lists, the command line and the case checks all read that.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from checker import engine
@@ -16,8 +17,23 @@ from checker import engine
 from ..rules import Compiled, compile_rule
 from .model import EntryField, Input, Pathway, inputs_by_name
 
-# For each requirement, in order, the compiled rule of each of its checks.
-Rules = list[list[Compiled]]
+
+
+@dataclass
+class RequirementRules:
+    """One requirement's rules, compiled: its checks, or each route's; and its undecided cases."""
+
+    checks: list[Compiled] = field(default_factory=list)
+    routes: list[list[Compiled]] = field(default_factory=list)
+    undecided: list[Compiled] = field(default_factory=list)
+
+
+@dataclass
+class Rules:
+    """Every rule of a pathway, compiled once: each requirement's, in order, and each notice's."""
+
+    requirements: list[RequirementRules] = field(default_factory=list)
+    notices: list[Compiled] = field(default_factory=list)
 
 
 def num(x: float | int | None) -> float | int | None:
@@ -35,7 +51,23 @@ def fill_threshold(text: str, threshold: float | int | None) -> str:
 def compile_rules(pathway: Pathway) -> Rules:
     """Every rule of the pathway, compiled. Raises RuleError: call it on a pathway that passed its checks."""
     inputs = inputs_by_name(pathway)
-    return [[compile_rule(check.rule, inputs) for check in req.all_checks()] for req in pathway.requirements]
+
+    def each(checks: list[Any]) -> list[Compiled]:
+        return [compile_rule(check.rule, inputs) for check in checks]
+
+    return Rules(
+        requirements=[RequirementRules(each(req.all_checks()), [each(r.all_checks()) for r in req.routes],
+                                       each(req.undecided)) for req in pathway.requirements],
+        notices=each(pathway.notices),
+    )
+
+
+def _checks(checks: list[Any], compiled: list[Compiled]) -> list[dict[str, Any]]:
+    return [{
+        "rule": c.rule, "text": " ".join(check.rule.split()), "unmet": check.unmet, "unknown": check.unknown,
+        "inputs": c.inputs,
+        "quantity": c.quantity, "threshold": num(c.threshold),
+    } for check, c in zip(checks, compiled)]
 
 
 def _input_data(spec: Input | EntryField) -> dict[str, Any]:
@@ -67,25 +99,37 @@ def compile_pathway(pathway: Pathway, sources: dict[str, Any], guides: dict[str,
     if rules is None:
         rules = compile_rules(pathway)
     requirements = []
-    for req, compiled in zip(pathway.requirements, rules):
-        checks = []
-        for check, c in zip(req.all_checks(), compiled):
-            checks.append({
-                "rule": c.rule, "text": " ".join(check.rule.split()), "unmet": check.unmet, "unknown": check.unknown,
-                "inputs": c.inputs,
-                "quantity": c.quantity, "threshold": num(c.threshold),
-            })
+    for req, compiled in zip(pathway.requirements, rules.requirements):
+        checks = _checks(req.all_checks(), compiled.checks)
         threshold = next((c["threshold"] for c in checks if c["threshold"] is not None), None)
-        requirements.append({"id": req.id, "title": req.title, "text": fill_threshold(req.text, threshold),
-                             "source": req.source, "met": fill_threshold(req.met, threshold), "checks": checks})
-    return {
+        out: dict[str, Any] = {"id": req.id, "title": req.title, "text": fill_threshold(req.text, threshold),
+                               "source": req.source, "met": fill_threshold(req.met, threshold), "checks": checks}
+        # What only some requirements have is written only where it is (the pages embed this data).
+        if req.routes:
+            out["routes"] = [{"id": r.id, "title": r.title, "checks": _checks(r.all_checks(), c)}
+                             for r, c in zip(req.routes, compiled.routes)]
+            out["unmet"] = req.unmet
+        if req.undecided:
+            out["undecided"] = [{"rule": c.rule, "text": " ".join(u.rule.split()), "message": u.message}
+                                for u, c in zip(req.undecided, compiled.undecided)]
+        if req.disagreement:
+            out["disputed"] = {"source": req.disagreement.source, "note": req.disagreement.note}
+        if any(c.time for c in compiled.checks + [c for route in compiled.routes for c in route]):
+            out["time"] = True  # time passing alone can meet it: see engine._eligible_from
+        requirements.append(out)
+    expiry = None
+    if pathway.expiry:
+        expiry = {"input": pathway.expiry.input, "years": pathway.expiry.years}
+        if pathway.expiry.expired:
+            expiry["expired"] = pathway.expiry.expired
+    data: dict[str, Any] = {
         "id": pathway.id,
         "title": pathway.title,
         "jurisdiction": pathway.jurisdiction,
         "last_reviewed": pathway.last_reviewed.isoformat(),
         "inputs": [_input_data(spec) for spec in pathway.inputs],
         "requirements": requirements,
-        "expiry": {"input": pathway.expiry.input, "years": pathway.expiry.years} if pathway.expiry else None,
+        "expiry": expiry,
         "sources": [_source_data(sources[s]) if s in sources else {"id": s} for s in pathway.sources],
         "determination": pathway.determination,
         "next_steps": [
@@ -93,3 +137,7 @@ def compile_pathway(pathway: Pathway, sources: dict[str, Any], guides: dict[str,
             for s in pathway.next_steps
         ],
     }
+    if pathway.notices:
+        data["notices"] = [{"id": n.id, "rule": c.rule, "message": n.message}
+                           for n, c in zip(pathway.notices, rules.notices)]
+    return data

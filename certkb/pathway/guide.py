@@ -25,16 +25,18 @@ def requirement_list(pathway: Pathway, compiled: dict[str, Any] | None = None) -
     out = []
     for r in compiled["requirements"]:
         accepted: list[dict[str, Any]] = []
-        for check in r["checks"]:
+        checks = r["checks"] + [c for route in r.get("routes", []) for c in route["checks"]]
+        for check in checks:
             _accepted(check["rule"], inputs, None, accepted)
-        out.append({"id": r["id"], "title": r["title"], "text": r["text"], "source": r["source"], "accepted": accepted})
+        out.append({"id": r["id"], "title": r["title"], "text": r["text"], "source": r["source"], "accepted": accepted,
+                    "disputed": r.get("disputed")})
     return out
 
 
 def _accepted(node: Any, inputs: dict[str, Input], within: Input | None, out: list[dict[str, Any]]) -> None:
     if not isinstance(node, list) or not node:
         return
-    if node[0] == "sum":
+    if node[0] in ("sum", "every", "any", "count", "years"):
         within = inputs[node[1]]
     if node[0] == "in" and node[1][0] in ("input", "field"):
         name = node[1][1]

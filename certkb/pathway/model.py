@@ -45,6 +45,7 @@ Status = Literal["met", "unmet", "unknown"]
 Overall = Literal["eligible", "not_yet", "incomplete"]
 
 PLACEHOLDERS = ("remaining", "value", "threshold")
+RESERVED_NAMES = ("as_of",)  # words of the rules language that an input cannot be named
 
 
 def _no_bool(value: Any) -> Any:
@@ -62,7 +63,7 @@ class EntryField(Strict):
     """One field of each entry of a list input."""
 
     name: Name
-    type: Literal["number", "boolean", "choice"]
+    type: Literal["number", "boolean", "choice", "date"]
     label: PlainText = Field(description="A short name for the question, shown on the form and in messages.")
     hint: Optional[PlainText] = Field(default=None, description="One line of help shown under the question.")
     unit: Optional[PlainText] = Field(default=None, description="For numbers: what is counted, e.g. 'years'.")
@@ -94,7 +95,50 @@ class Check(Strict):
         default=None, description="Shown while the rule cannot be decided; by default, the questions still unanswered.")
 
 
-class Requirement(Strict):
+class _Checked:
+    """A rule with its messages, or several checks: what a requirement and a route both have
+    (each declares the fields 'rule', 'unmet', 'unknown' and 'checks')."""
+
+    def all_checks(self) -> list[Check]:
+        if self.rule is not None:
+            return [Check(rule=self.rule, unmet=self.unmet or "Not met.", unknown=self.unknown)]
+        return list(self.checks)
+
+
+class Route(_Checked, Strict):
+    """One way to meet a requirement that can be met in several ways."""
+
+    id: Name = Field(description="Names the route in results, e.g. 'micro_credentials'.")
+    title: PlainText = Field(description="The route in a few words, e.g. 'The fifteen MLDS micro-credentials'.")
+    rule: Optional[RuleText] = Field(default=None, description="The condition; or use 'checks' for several.")
+    unmet: Optional[Message] = Field(default=None, description="With 'rule': what this route still needs.")
+    unknown: Optional[Message] = None
+    checks: list[Check] = Field(default_factory=list, description="Several conditions, each with its own message.")
+
+
+class Undecided(Strict):
+    """Answers the source gives no rule for: the requirement is unknown, not unmet."""
+
+    rule: RuleText = Field(description="When this holds and the requirement would be unmet, it is unknown instead.")
+    message: PlainText = Field(description="Why the checker cannot decide, and who does.")
+
+
+class Disagreement(Strict):
+    """Another source that does not state this requirement."""
+
+    source: Id = Field(description="The source (one of the pathway's) that leaves this requirement out.")
+    note: PlainText = Field(description="What the educator should know: which source says what, and whom to ask.")
+
+
+class PathwayNotice(Strict):
+    """Something the educator must know when a rule holds, that is not a requirement's status."""
+
+    id: Name
+    rule: RuleText
+    message: PlainText
+
+
+class Requirement(_Checked, Strict):
     id: Id
     title: PlainText = Field(description="A short name, e.g. 'Mentoring'.")
     text: PlainText = Field(description="The requirement in full, as the guide lists it. "
@@ -105,11 +149,19 @@ class Requirement(Strict):
     unmet: Optional[Message] = Field(default=None, description="With 'rule': what is missing when it is not met.")
     unknown: Optional[Message] = None
     checks: list[Check] = Field(default_factory=list, description="Several conditions, each with its own message.")
+    routes: list[Route] = Field(
+        default_factory=list,
+        description="Several ways to meet the requirement, instead of 'rule' or 'checks': it is met when any is. "
+                    "'unmet' may then show {routes}: what each route still needs, the nearest first.")
+    undecided: list[Undecided] = Field(
+        default_factory=list, description="Answers the source gives no rule for: unknown instead of unmet.")
+    disagreement: Optional[Disagreement] = Field(
+        default=None, description="Another of the pathway's sources does not state this requirement.")
 
     def all_checks(self) -> list[Check]:
-        if self.rule is not None:
-            return [Check(rule=self.rule, unmet=self.unmet or "Not met.", unknown=self.unknown)]
-        return list(self.checks)
+        if self.routes:
+            return []
+        return super().all_checks()
 
 
 class NextStep(Strict):
@@ -120,6 +172,9 @@ class NextStep(Strict):
 class Expiry(Strict):
     input: Name = Field(description="The date input the certificate was issued on.")
     years: int = Field(ge=1, le=99, description="How many years the certificate is valid.")
+    expired: Optional[PlainText] = Field(
+        default=None, description="The notice 'certificate_expired', when the as-of date is after the expiry date; "
+                                  "{expires_on} shows that date. Quote what the source says.")
 
 
 class Case(Strict):
@@ -131,6 +186,11 @@ class Case(Strict):
     requirements: dict[str, Status] = Field(default_factory=dict, description="Requirement id: expected status.")
     remaining: dict[str, Optional[float]] = Field(default_factory=dict, description="Requirement id: expected remaining.")
     expires_on: Optional[_dt.date] = None
+    as_of: Optional[_dt.date] = Field(default=None, description="The day the check is made for (default: none).")
+    notices: Optional[list[Name]] = Field(default=None, description="The ids of the notices expected, exactly.")
+    eligible_from: Optional[_dt.date] = Field(
+        default=None, description="The eligible-from date expected; null: none expected.")
+    messages: dict[str, PlainText] = Field(default_factory=dict, description="Requirement id: its message, exactly.")
     problems: list[PlainText] = Field(
         default_factory=list, description="For answers that cannot be checked: the expected messages, in order.")
 
@@ -146,6 +206,7 @@ class Pathway(Strict):
     inputs: list[Input] = Field(min_length=1)
     requirements: list[Requirement] = Field(min_length=1)
     expiry: Optional[Expiry] = None
+    notices: list[PathwayNotice] = Field(default_factory=list)
     next_steps: list[NextStep] = Field(default_factory=list)
     cases: list[Case] = Field(default_factory=list)
 
