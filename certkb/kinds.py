@@ -16,6 +16,7 @@ from typing import Any, Iterator
 from pydantic import BaseModel
 
 from . import models
+from .pathway.chooser import Chooser
 from .pathway.model import Pathway
 
 SUFFIXES = (".yml", ".yaml")
@@ -120,13 +121,20 @@ KINDS: tuple[Kind, ...] = (
          "One guide each, e.g. `guides/missouri/create-account.yml`.", "guide",
          folder="guides", nested=True, text_ref="guide",
          refs=(Ref(("jurisdiction",), "jurisdiction"), Ref(("sources", "*"), "source"),
-               Ref(("related", "*"), "guide"), Ref(("pathway",), "pathway"))),
+               Ref(("related", "*"), "guide"), Ref(("pathway",), "pathway"), Ref(("chooser",), "chooser"))),
     Kind("pathway", "pathways", Pathway, "pathway", "Upgrade pathway",
          "content/pathways/<id>.yml: the requirements to upgrade a certificate, and their test cases.",
          "Upgrade rules: the requirement lists and the eligibility checkers.", "checker",
          folder="pathways", text_ref="checker",
          refs=(Ref(("jurisdiction",), "jurisdiction"), Ref(("sources", "*"), "source"),
                Ref(("next_steps", "*", "guide"), "guide"))),
+    Kind("chooser", "choosers", Chooser, "chooser", "Upgrade chooser",
+         "content/choosers/<id>.yml: one set of answers checked against several pathways, and which "
+         "application the source says to submit.",
+         "Which of several upgrades to apply for, from one set of answers.", "checker",
+         folder="choosers",
+         refs=(Ref(("jurisdiction",), "jurisdiction"), Ref(("sources", "*"), "source"),
+               Ref(("pathways", "*"), "pathway"))),
 )
 
 BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}

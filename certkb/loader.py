@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 from . import models
 from .errors import ContentError, ContentErrors, did_you_mean, field_name
 from .kinds import BY_TEXT_REF, KINDS, Kind, ref_values
-from .pathway import check_cases, check_pathway, compile_pathway
+from .pathway import check_cases, check_chooser, check_pathway, compile_chooser, compile_pathway
 from .yamlpos import Located, load_located
 
 __all__ = ["Content", "ContentErrors", "SINGLE_FILES", "content_files", "display_path", "field_name",
@@ -51,6 +51,7 @@ class Content:
     files: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> path relative to root
     places: dict[tuple[str, str], tuple[Located, tuple]] = field(default_factory=dict)  # (kind, id) -> file, path
     compiled: dict[str, dict[str, Any]] = field(default_factory=dict)  # pathway id -> what checker.engine reads
+    compiled_choosers: dict[str, dict[str, Any]] = field(default_factory=dict)  # chooser id -> what engine.choose reads
 
     def __getattr__(self, name: str) -> dict[str, Any]:
         kind = _BY_ATTR.get(name)
@@ -437,6 +438,9 @@ class _Loader:
         shown = self._pathways_guides_show()
         if shown is None:
             return
+        for chooser in c.choosers.values():
+            if chooser.id in shown:
+                shown.update(chooser.pathways)
         for pid in c.pathways:
             if pid not in shown:
                 self.errors.append(c.places[("pathway", pid)][0].error(
@@ -450,12 +454,24 @@ class _Loader:
             if f.kind.name != "guide":
                 continue
             if f.obj is not None:
-                shown.add(f.obj.pathway)
+                shown.update((f.obj.pathway, f.obj.chooser))
             elif isinstance(f.doc.data, dict):
-                shown.add(f.doc.data.get("pathway"))
+                shown.update((f.doc.data.get("pathway"), f.doc.data.get("chooser")))
             else:
                 return None
         return shown
+
+
+    def check_choosers(self) -> None:
+        """Each chooser's own checks (once its pathways have compiled), its compilation and its cases."""
+        c = self.content
+        for f, path, chooser in self.loaded():
+            if f.kind.name != "chooser":
+                continue
+            errors = check_chooser(chooser, f.doc, c.compiled)
+            self.errors.extend(errors)
+            if not errors and all(pid in c.compiled for pid in chooser.pathways) and c.choosers.get(chooser.id) is chooser:
+                c.compiled_choosers[chooser.id] = compile_chooser(chooser, c.compiled)
 
 
 def load_content(root: Path | str) -> Content:
@@ -472,6 +488,7 @@ def load_content(root: Path | str) -> Content:
     load.check_jurisdictions()
     load.check_guides()
     load.check_pathways()
+    load.check_choosers()
     if load.errors:
         raise ContentErrors(load.errors)
     return load.content

@@ -90,6 +90,12 @@ PlainText = Annotated[
     AfterValidator(_single_line),
     Field(description="One line of plain text; shown exactly as typed."),
 ]
+LongText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=1000),
+    AfterValidator(_single_line),
+    Field(description="Plain text of a few sentences, e.g. a notice that quotes a source; shown exactly as typed."),
+]
 Markdown = Annotated[
     str,
     StringConstraints(min_length=1, max_length=20_000),
@@ -219,4 +225,6 @@ class Guide(Strict):
     links: list[Link] = Field(default_factory=list, description="Portal links described on the agency's page.")
     notes: list[Note] = Field(default_factory=list)
     pathway: Optional[Id] = Field(default=None, description="Show this upgrade pathway's requirements and checker link.")
+    chooser: Optional[Id] = Field(
+        default=None, description="Show this chooser's pathways' requirements, and links to it and to their checkers.")
     related: list[Id] = Field(default_factory=list, description="Ids of related guides.")

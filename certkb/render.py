@@ -34,8 +34,15 @@ def render_guide(content: Content, guide_id: str, env: jinja2.Environment) -> st
     if guide.pathway:
         pathway = content.pathways[guide.pathway]
         requirements = requirement_list(pathway, content.compiled[guide.pathway])
+    chooser = content.choosers[guide.chooser] if guide.chooser else None
+    chooser_requirements = [
+        (content.pathways[pid], requirement_list(content.pathways[pid], content.compiled[pid]))
+        for pid in (chooser.pathways if chooser else [])
+    ]
     ctx = common(content, page)
     ctx.update(
+        chooser=chooser,
+        chooser_requirements=chooser_requirements,
         guide=guide,
         jurisdiction=content.jurisdictions[guide.jurisdiction],
         sources=sources_for(content, guide.sources),

@@ -4,7 +4,12 @@ Run from the repository root::
 
     python -m checker list                      # JSON array of {id, title, jurisdiction}
     python -m checker describe ID               # the pathway's inputs and requirements, as JSON
-    python -m checker evaluate ID [--answers FILE]   # answers JSON from FILE, or stdin
+    python -m checker evaluate ID [--answers FILE] [--as-of YYYY-MM-DD]   # answers from FILE, or stdin
+
+ID may also be a chooser (``content/choosers/``): ``evaluate`` then checks the
+answers against each of its pathways and gives ``recommended``, the pathway
+whose application the source says to submit (null while the answers do not
+decide). ``--as-of`` is the day the check is made for (default: today).
 
 ``evaluate`` prints the result and exits 0 whatever the status. Bad input
 (an unknown pathway, malformed JSON, an answer the pathway cannot use) exits 2
@@ -19,6 +24,7 @@ time, so an edited rule takes effect at once.
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import json
 import sys
 from pathlib import Path
@@ -44,22 +50,54 @@ def default_content_dir() -> Path:
     return here if (here / "pathways").is_dir() else Path(__file__).resolve().parent.parent / "content"
 
 
-def load_pathways(content_dir: Path) -> dict[str, dict[str, Any]]:
-    """Every pathway, compiled for the engine, in file order. Raises ContentErrors."""
+class Checkers:
+    """The compiled pathways and choosers, in file order."""
+
+    def __init__(self, pathways: dict[str, dict[str, Any]], choosers: dict[str, dict[str, Any]]):
+        self.pathways = pathways
+        self.choosers = choosers
+
+    def ids(self) -> list[str]:
+        return list(self.pathways) + list(self.choosers)
+
+    def pick(self, ident: str) -> dict[str, Any]:
+        found = self.pathways.get(ident) or self.choosers.get(ident)
+        if found is not None:
+            return found
+        raise Refused([f"unknown pathway {engine.quote(ident)}{engine.did_you_mean(ident, self.ids())}; "
+                       f"the pathways are {', '.join(self.ids())}"])
+
+
+def load_checkers(content_dir: Path) -> Checkers:
+    """Every pathway and chooser, compiled for the engine. Raises ContentErrors."""
     from certkb.loader import load_content
 
-    return load_content(content_dir).compiled
+    content = load_content(content_dir)
+    return Checkers(content.compiled, content.compiled_choosers)
 
 
-def pick(pathways: dict[str, dict[str, Any]], ident: str) -> dict[str, Any]:
-    if ident in pathways:
-        return pathways[ident]
-    raise Refused([f"unknown pathway {engine.quote(ident)}{engine.did_you_mean(ident, list(pathways))}; "
-                   f"the pathways are {', '.join(pathways)}"])
+def load_pathways(content_dir: Path) -> dict[str, dict[str, Any]]:
+    """Every pathway, compiled for the engine, in file order. Raises ContentErrors."""
+    return load_checkers(content_dir).pathways
+
+
+def is_chooser(data: dict[str, Any]) -> bool:
+    return "recommend" in data
+
+
+def as_of_date(text: str | None) -> str:
+    """The --as-of date (default: today), checked."""
+    if text is None:
+        return _dt.date.today().isoformat()
+    if engine.parse_date(text) is None:
+        raise Refused([f"--as-of: {engine.quote(text)} is not a valid date; write it as YYYY-MM-DD, e.g. 2024-08-15"])
+    return text
 
 
 def describe(pathway: dict[str, Any]) -> dict[str, Any]:
-    """The pathway as an outside tool or a form builder needs it (no compiled rules)."""
+    """The pathway (or chooser) as an outside tool or a form builder needs it (no compiled rules)."""
+    if is_chooser(pathway):
+        return {key: pathway[key] for key in ("id", "title", "jurisdiction", "pathways", "inputs", "recommend")}
     return {
         "id": pathway["id"],
         "title": pathway["title"],
@@ -125,9 +163,13 @@ def read_answers(path: str | None) -> Any:
     return parse_answers(raw)
 
 
-def evaluate(pathway: dict[str, Any], answers: Any) -> dict[str, Any]:
+def evaluate(pathway: dict[str, Any], answers: Any, as_of: str | None = None,
+             pathways: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The result for ``answers`` on the day ``as_of``; a chooser's, given the compiled ``pathways``."""
     try:
-        return engine.evaluate(pathway, answers)
+        if is_chooser(pathway):
+            return engine.choose(pathway, pathways or {}, answers, as_of)
+        return engine.evaluate(pathway, answers, as_of)
     except engine.AnswerError as exc:
         raise Refused(exc.problems) from None
 
@@ -153,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("evaluate", help="check answers (a JSON object) against a pathway")
     e.add_argument("pathway")
     e.add_argument("--answers", metavar="FILE", help="the answers JSON file (default: read stdin)")
+    e.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day the check is made for (default: today)")
     return parser
 
 
@@ -161,15 +204,18 @@ def main(argv: list[str] | None = None) -> int:
     from certkb.errors import ContentErrors
 
     try:
-        pathways = load_pathways(args.content or default_content_dir())
+        checkers = load_checkers(args.content or default_content_dir())
         if args.command == "list":
             _print_json([{"id": p["id"], "title": p["title"], "jurisdiction": p["jurisdiction"]}
-                         for p in pathways.values()])
+                         for p in checkers.pathways.values()]
+                        + [{"id": c["id"], "title": c["title"], "jurisdiction": c["jurisdiction"],
+                            "pathways": c["pathways"]} for c in checkers.choosers.values()])
         elif args.command == "describe":
-            _print_json(describe(pick(pathways, args.pathway)))
+            _print_json(describe(checkers.pick(args.pathway)))
         else:
-            pathway = pick(pathways, args.pathway)
-            _print_json(evaluate(pathway, read_answers(args.answers)))
+            pathway = checkers.pick(args.pathway)
+            as_of = as_of_date(args.as_of)
+            _print_json(evaluate(pathway, read_answers(args.answers), as_of, checkers.pathways))
         return 0
     except Refused as exc:
         for line in exc.problems:

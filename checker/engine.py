@@ -732,15 +732,16 @@ def _quantify(node, scope):
     return (lo, hi) if op == "count" else result
 
 
-def _notice(scope, ident, message, extra=None):
-    for n in scope.notices:
+def _notice(notices, ident, message, extra=None):
+    """Add a notice ({"id", "message"} and any ``extra`` keys) to ``notices``, once."""
+    for n in notices:
         if n["id"] == ident and n["message"] == message:
             return
     notice = {"id": ident, "message": message}
     if extra:
         for key in extra:
             notice[key] = extra[key]
-    scope.notices.append(notice)
+    notices.append(notice)
 
 
 def _years(node, scope):
@@ -815,7 +816,7 @@ def _years(node, scope):
             _mark_unsure(scope, name, i, inner.unread)
         (sure if known else maybe).append((begin, end))
     if undated and counted > 1:
-        _notice(scope, "undated_periods",
+        _notice(scope.notices, "undated_periods",
                 spec["label"] + ": entries without a start date count in full; the checker assumes "
                 "they did not overlap with each other or with the dated entries.", {"input": name})
     lo = covered_years(sure) + extra_lo
@@ -1091,7 +1092,7 @@ def _evaluate_routes(requirement, scope):
         message = _unknown_message(merged)
     else:
         message = requirement["met"]
-    remaining = 0 if status == "met" else nearest["remaining"]
+    remaining = {"met": 0, "unmet": nearest["remaining"], "unknown": None}[status]
     return status, message, remaining, [r[3] for r in routes]
 
 
@@ -1173,11 +1174,15 @@ def _overall(results):
     return "incomplete" if any_unknown else "eligible"
 
 
-def _requirements(pathway, answers, day, notices):
+def _scope(pathway, answers, day, notices):
     specs = {}
     for spec in pathway["inputs"]:
         specs[spec["name"]] = spec
-    scope = _Scope(specs, answers, _replaced(pathway["inputs"], answers), as_of=day, notices=notices)
+    return _Scope(specs, answers, _replaced(pathway["inputs"], answers), as_of=day, notices=notices)
+
+
+def _requirements(pathway, answers, day, notices):
+    scope = _scope(pathway, answers, day, notices)
     return [evaluate_requirement(requirement, scope) for requirement in pathway["requirements"]]
 
 
@@ -1244,7 +1249,7 @@ def evaluate(pathway, answers, as_of=None):
     for k in range(len(results)):
         r = results[k]
         if r.get("disputed") and r["status"] != "met":
-            _notice(_Scope({}, {}, [], notices=notices), "disputed_requirement",
+            _notice(notices, "disputed_requirement",
                     pathway["requirements"][k]["disputed"]["note"], {"requirement": r["id"]})
     expiry = pathway.get("expiry")
     if expiry:
@@ -1257,16 +1262,12 @@ def evaluate(pathway, answers, as_of=None):
                     expiry["expired"], {"expires_on": format_date(expires), "as_of": as_of})})
                 if overall == "eligible":
                     result["status"] = "incomplete"  # the checker cannot say what follows an expired certificate
+    scope = _scope(pathway, answers, day, notices)
     for notice in pathway.get("notices") or []:
-        scope = _Scope({}, answers, [], as_of=day, notices=notices)
-        specs = {}
-        for spec in pathway["inputs"]:
-            specs[spec["name"]] = spec
-        scope.specs = specs
         if evaluate_node(notice["rule"], scope) is True:
-            _notice(scope, notice["id"], _fill(notice["message"], {"as_of": as_of or ""}))
+            _notice(notices, notice["id"], notice["message"])
     result["notices"] = notices
-    if result["status"] != "eligible":
+    if result["status"] == "not_yet":
         since = _eligible_from(pathway, answers, day, results)
         if since is not None:
             result["eligible_from"] = since

@@ -10,19 +10,19 @@ from checker import engine
 from .model import Case
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
     """YAML reads 2024-08-15 as a date; the checker reads JSON, where it is text."""
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
     if isinstance(value, dict):
-        return {k: _json_value(v) for k, v in value.items()}
+        return {k: json_value(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_json_value(v) for v in value]
+        return [json_value(v) for v in value]
     return value
 
 
 def case_answers(case: Case) -> dict[str, Any]:
-    return _json_value(case.answers)
+    return json_value(case.answers)
 
 
 def case_failures(compiled: dict[str, Any], case: Case) -> list[str]:

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
-from ..models import Id, Markdown, PlainText, Strict
+from ..models import Id, LongText, Markdown, PlainText, Strict
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
 
@@ -120,14 +120,14 @@ class Undecided(Strict):
     """Answers the source gives no rule for: the requirement is unknown, not unmet."""
 
     rule: RuleText = Field(description="When this holds and the requirement would be unmet, it is unknown instead.")
-    message: PlainText = Field(description="Why the checker cannot decide, and who does.")
+    message: LongText = Field(description="Why the checker cannot decide, and who does.")
 
 
 class Disagreement(Strict):
     """Another source that does not state this requirement."""
 
     source: Id = Field(description="The source (one of the pathway's) that leaves this requirement out.")
-    note: PlainText = Field(description="What the educator should know: which source says what, and whom to ask.")
+    note: LongText = Field(description="What the educator should know: which source says what, and whom to ask.")
 
 
 class PathwayNotice(Strict):
@@ -135,7 +135,7 @@ class PathwayNotice(Strict):
 
     id: Name
     rule: RuleText
-    message: PlainText
+    message: LongText
 
 
 class Requirement(_Checked, Strict):
@@ -172,7 +172,7 @@ class NextStep(Strict):
 class Expiry(Strict):
     input: Name = Field(description="The date input the certificate was issued on.")
     years: int = Field(ge=1, le=99, description="How many years the certificate is valid.")
-    expired: Optional[PlainText] = Field(
+    expired: Optional[LongText] = Field(
         default=None, description="The notice 'certificate_expired', when the as-of date is after the expiry date; "
                                   "{expires_on} shows that date. Quote what the source says.")
 
