@@ -37,8 +37,12 @@ import json
 try:
     from pyscript import document, when, window
     from pyscript.ffi import create_proxy
+
+    # pyscript's ``window`` is MicroPython's ``js`` module: its properties are the page's, but a
+    # method called on it directly (addEventListener, print) has no ``this``. The Window itself:
+    the_window = window.window
 except ImportError:  # CPython (tests): only CheckerState and the pure helpers are used
-    document = window = when = create_proxy = None
+    document = window = the_window = when = create_proxy = None
 
 try:
     import engine  # in the browser, PyScript puts engine.py next to this file
@@ -695,7 +699,7 @@ class Checker:
 
     def print_summary(self):
         self.before_print()
-        window.print()
+        the_window.print()
 
     def before_print(self, _=None):
         """Fill the print-only part: the answers, the date and the link to them."""
@@ -794,8 +798,8 @@ class Checker:
         self._listen(self.form, "change", self.on_input)
         self._listen(self.form, "submit", self.on_submit)
         self._listen(self.root, "click", self.on_click)
-        self._listen(window, "hashchange", self.on_hashchange)
-        self._listen(window, "beforeprint", self.before_print)
+        self._listen(the_window, "hashchange", self.on_hashchange)
+        self._listen(the_window, "beforeprint", self.before_print)
         self.update()
         self.root.setAttribute("data-checker-ready", "")
 
