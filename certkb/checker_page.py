@@ -159,17 +159,36 @@ def page_data(compiled: dict, questions: list[dict]) -> dict:
 
 
 def checker_context(content: Content, pathway_id: str, compiled: dict) -> dict[str, Any]:
+    """What checker.md.j2 needs for the page of a pathway, or of a chooser (``compiled`` has ``recommend``).
+
+    A chooser's page asks the questions of all its pathways once and shows each
+    pathway's checklist (``checklists``); a pathway's page shows its own.
+    """
     page = content.checker_page(pathway_id)
+    chooser = "recommend" in compiled
+    checklists = [content.compiled[pid] for pid in compiled["pathways"]] if chooser else [compiled]
     questions = form_questions(compiled)
+    data = page_data(compiled, questions)
+    if chooser:
+        data["checklists"] = {p["id"]: p for p in checklists}  # what engine.choose evaluates
+    sources: dict[str, Any] = {}
+    for p in checklists:
+        for source in p["sources"]:
+            sources.setdefault(source["id"], source)
+    shows = (lambda g: g.chooser == pathway_id) if chooser else (lambda g: g.pathway == pathway_id)
     return {
         "page": page,
         "pathway": compiled,
+        "chooser": chooser,
+        "checklists": checklists,
+        "item": (content.choosers if chooser else content.pathways)[pathway_id],
         "questions": questions,
         "entry_fields": entry_fields,
         "index": INDEX,
-        "data": script_json(page_data(compiled, questions)),
-        "guides": [g for g in content.guides.values() if getattr(g, "pathway", None) == pathway_id],
-        "sources": {s["id"]: s for s in compiled["sources"]},
+        "data": script_json(data),
+        "guides": [g for g in content.guides.values() if shows(g)],
+        "sources": sources,
+        "all_sources": list(sources.values()),
     }
 
 
@@ -184,11 +203,7 @@ def render_checker(content: Content, pathway_id: str, compiled: dict, env: jinja
 def render_checkers(content: Content, env: jinja2.Environment) -> str:
     """The index of every checker, by jurisdiction."""
     ctx = common(content, CHECKERS_INDEX)
-    groups = []
-    for j in content.jurisdictions.values():
-        pathways = [p for p in content.pathways.values() if p.jurisdiction == j.id]
-        if pathways:
-            groups.append((j, pathways))
+    groups = [(content.jurisdictions[jid], items) for jid, items in _by_jurisdiction(content).items()]
     ctx.update(groups=groups, checker_page=content.checker_page)
     return env.get_template("checkers.md.j2").render(ctx)
 
@@ -196,6 +211,17 @@ def render_checkers(content: Content, env: jinja2.Environment) -> str:
 def compiled_pathways(content: Content) -> dict[str, dict]:
     """Every pathway as the loader compiled it (once per load)."""
     return dict(content.compiled)
+
+
+def _by_jurisdiction(content: Content) -> dict[str, list[Any]]:
+    """The pathways and choosers of each jurisdiction (in jurisdictions.yml's order), choosers first."""
+    out: dict[str, list[Any]] = {}
+    for jid in content.jurisdictions:
+        items = [c for c in content.choosers.values() if c.jurisdiction == jid]
+        items += [p for p in content.pathways.values() if p.jurisdiction == jid]
+        if items:
+            out[jid] = items
+    return out
 
 
 def pages(content: Content, env: jinja2.Environment) -> list[tuple[str, str, str]]:
@@ -206,16 +232,20 @@ def pages(content: Content, env: jinja2.Environment) -> list[tuple[str, str, str
     for pid, compiled in compiled_pathways(content).items():
         out.append((content.checker_page(pid), render_checker(content, pid, compiled, env),
                     content.files[("pathway", pid)]))
+    for cid, compiled in content.compiled_choosers.items():
+        out.append((content.checker_page(cid), render_checker(content, cid, compiled, env),
+                    content.files[("chooser", cid)]))
     out.append((CHECKERS_INDEX, render_checkers(content, env), "pathways"))
     return out
 
 
 def navigation(content: Content) -> list[Any]:
-    """The "Eligibility checkers" nav section (empty when there are no pathways)."""
+    """The "Eligibility checkers" nav section, by jurisdiction (empty when there are no pathways)."""
     if not content.pathways:
         return []
-    pages = [{p.title: content.checker_page(pid)} for pid, p in content.pathways.items()]
-    return [{"Eligibility checkers": [CHECKERS_INDEX, *pages]}]
+    groups = [{content.jurisdictions[jid].name: [{item.title: content.checker_page(item.id)} for item in items]}
+              for jid, items in _by_jurisdiction(content).items()]
+    return [{"Eligibility checkers": [CHECKERS_INDEX, *groups]}]
 
 
 

@@ -508,12 +508,12 @@ def _from_text(spec, text):
     return text
 
 
-def parse_answers(pathway, answers, from_text=False):
+def parse_answers(pathway, answers, from_text=False, as_of=None):
     """(values, problems): the answers that can be used, and the problems (:func:`problem`) of the rest.
 
     For the browser form: ``from_text`` turns the form's text (also what a
     link's #fragment holds) into answers first (numbers, true/false; '' is
-    not answered). The problems are those of :func:`find_problems`. ``values`` leaves
+    not answered). The problems are those of :func:`find_problems_as_of`. ``values`` leaves
     out every answer with a problem, so the rest can still be evaluated.
     """
     if type(answers) is not dict:
@@ -533,7 +533,7 @@ def parse_answers(pathway, answers, from_text=False):
             value = _from_text(spec, value)
         if value is not None or spec is None:
             values[key] = value
-    problems = find_problems(pathway, values)
+    problems = find_problems_as_of(pathway, values, as_of)
     for p in problems:
         _drop(values, specs, p)
     for key in list(values):
@@ -1149,15 +1149,20 @@ def _as_of_day(as_of):
 
 
 def find_problems_as_of(pathway, answers, as_of=None):
-    """:func:`find_problems`, and the dates that cannot be after the as-of date."""
+    """:func:`find_problems`, and the dates that cannot be after the as-of date: a certificate's
+    issue date (``expiry``; a chooser lists its pathways' as ``expiries``)."""
     problems = find_problems(pathway, answers)
-    expiry = pathway.get("expiry")
     day = _as_of_day(as_of)
-    if expiry and day is not None and type(answers) is dict:
+    if day is None or type(answers) is not dict:
+        return problems
+    expiries = [pathway["expiry"]] if pathway.get("expiry") else (pathway.get("expiries") or [])
+    done = []
+    for expiry in expiries:
         name = expiry["input"]
         issued = answers.get(name)
-        if parse_date(issued) is not None and day_number(parse_date(issued)) > day:
+        if name not in done and parse_date(issued) is not None and day_number(parse_date(issued)) > day:
             problems.append(problem("after_as_of", (name,), {"value": issued, "as_of": as_of}))
+        done.append(name)
     return problems
 
 

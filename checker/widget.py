@@ -59,10 +59,12 @@ def looks_like_answers(fragment):
 
 
 def overall_words(result):
-    """The sentence for the overall status."""
+    """The sentence for the overall status (a requirement the sources disagree on does not count)."""
     unmet = 0
     unknown = 0
     for r in result["requirements"]:
+        if r.get("disputed"):
+            continue
         if r["status"] == "unmet":
             unmet += 1
         elif r["status"] == "unknown":
@@ -75,7 +77,67 @@ def overall_words(result):
         if unknown:
             text += ", and " + _count(unknown, "needs", "need") + " more answers"
         return text + "."
+    if not unknown:
+        return "The checker cannot decide: read the note below."
     return "Not complete: answer the questions for " + _count(unknown, "more requirement", "more requirements") + "."
+
+
+def recommendation_words(result):
+    """The sentence for a chooser's result: the application to submit, or why none yet."""
+    if result["recommended"] is not None:
+        return result["recommendation"]
+    return "Not decided yet: answer more questions to see which application to submit."
+
+
+def results_of(result):
+    """The pathway results in a result: its own, or each of a chooser's."""
+    return result["results"] if "results" in result else [result]
+
+
+def notices_of(result):
+    """Every notice of a result (a chooser's: of each pathway's), each once."""
+    out = []
+    for r in results_of(result):
+        for n in r.get("notices") or []:
+            if n["message"] not in [m["message"] for m in out]:
+                out.append(n)
+    return out
+
+
+def expiry_words(result, pathway, as_of):
+    """'Your ISS classification expires on 2028-08-15.' (or 'expired on', once past)."""
+    for r in results_of(result):
+        date = r.get("expires_on")
+        if not date:
+            continue
+        spec = _pathway_of(pathway, r["pathway"]).get("expiry") or {}
+        called = spec.get("called") or "certificate"
+        past = as_of is not None and date < as_of
+        return "Your " + called + (" expired on " if past else " expires on ") + date + "."
+    return ""
+
+
+def eligible_from_words(result, pathway):
+    """'If nothing else changes, you will meet every requirement on 2026-06-30.'"""
+    out = []
+    for r in results_of(result):
+        if r.get("eligible_from"):
+            which = "" if "results" not in result else " for " + _pathway_of(pathway, r["pathway"])["title"]
+            out.append("If nothing else changes, you will meet every requirement" + which + " on "
+                       + r["eligible_from"] + ".")
+    return " ".join(out)
+
+
+def _pathway_of(data, pid):
+    """The compiled pathway ``pid`` of a page's data (a pathway's own, or one of a chooser's)."""
+    if "checklists" in data:
+        return data["checklists"][pid]
+    return data
+
+
+def today(date):
+    """'YYYY-MM-DD' for a JavaScript Date, in the educator's own time zone."""
+    return engine.format_date((date.getFullYear(), date.getMonth() + 1, date.getDate()))
 
 
 def _count(n, one, many):
@@ -175,8 +237,10 @@ class CheckerState:
     (given in the fragment, or its field left after a change).
     """
 
-    def __init__(self, pathway):
-        self.pathway = pathway
+    def __init__(self, pathway, as_of=None):
+        self.pathway = pathway  # a pathway, or a chooser (with "recommend" and its pathways in "checklists")
+        self.chooser = "recommend" in pathway
+        self.as_of = as_of  # the day the check is made for: today, in the browser
         self.placeholder = pathway["index"]
         self.specs = {}
         for spec in pathway["inputs"]:
@@ -355,8 +419,11 @@ class CheckerState:
 
     def evaluate(self):
         """Evaluate the answers: sets ``result`` and ``errors`` (the problems shown)."""
-        values, problems = engine.parse_answers(self.pathway, self.engine_answers(), True)
-        self.result = engine.evaluate(self.pathway, values)
+        values, problems = engine.parse_answers(self.pathway, self.engine_answers(), True, self.as_of)
+        if self.chooser:
+            self.result = engine.choose(self.pathway, self.pathway["checklists"], values, self.as_of)
+        else:
+            self.result = engine.evaluate(self.pathway, values, self.as_of)
         self.errors = self._place(problems)
         return self.result
 
@@ -387,7 +454,8 @@ class CheckerState:
 
     def unit_of(self, requirement):
         """The unit a requirement's remaining amount is in (its first input's that has one)."""
-        for check in requirement["checks"]:
+        checks = requirement["checks"] + [c for route in requirement.get("routes") or [] for c in route["checks"]]
+        for check in checks:
             for name in check["inputs"]:
                 unit = self.specs.get(name, {}).get("unit")
                 if unit:
@@ -403,30 +471,40 @@ class Checker:
 
     def __init__(self, root):
         self.root = root
-        self.state = CheckerState(json.loads(root.querySelector(".checker-data").textContent))
+        self.state = CheckerState(json.loads(root.querySelector(".checker-data").textContent),
+                                  today(window.Date.new()))
         self.form = root.querySelector(".checker-form")
         self.summary = root.querySelector(".checker-errors")
         self.summary_list = root.querySelector(".checker-errors-list")
         self.status = root.querySelector("[data-checker-status]")
         self.expiry = root.querySelector(".checker-expiry")
         self.copied = root.querySelector(".checker-copied")
-        self.requirements = []
-        for r in self.state.pathway["requirements"]:
-            li = root.querySelector('[data-requirement-id="' + r["id"] + '"]')
-            self.requirements.append({
-                "li": li,
-                "badge": li.querySelector(".checker-badge"),
-                "message": li.querySelector(".checker-message"),
-                "remaining": li.querySelector(".checker-remaining"),
-                "unit": self.state.unit_of(r),
-                "shown": None,
-            })
+        self.eligible_from = root.querySelector(".checker-eligible-from")
+        self.notices = root.querySelector(".checker-notices")
+        self.checklists = []  # one per pathway shown: its section, its status line and its requirements
+        pathways = self.state.pathway["checklists"] if self.state.chooser else None
+        for section in root.querySelectorAll("[data-pathway-id]"):
+            pid = section.getAttribute("data-pathway-id")
+            pathway = pathways[pid] if pathways else self.state.pathway
+            items = []
+            for r in pathway["requirements"]:
+                li = section.querySelector('[data-requirement-id="' + r["id"] + '"]')
+                items.append({
+                    "li": li,
+                    "badge": li.querySelector(".checker-badge"),
+                    "message": li.querySelector(".checker-message"),
+                    "remaining": li.querySelector(".checker-remaining"),
+                    "unit": self.state.unit_of(r),
+                    "shown": None,
+                })
+            self.checklists.append({"id": pid, "status": section.querySelector("[data-pathway-status]"),
+                                    "items": items, "shown": None})
+        self.shown = {}  # what each part of the result shows now, so unchanged parts are not redrawn
         self.errors_shown = []  # the page is drawn with no problem shown
         self.fragment = None
         self.status_shown = None
         self.words_shown = None
         self.address = window.location.pathname + window.location.search  # the page, without a fragment
-        self.expiry_shown = None
         self.proxies = []  # what JavaScript calls back, kept alive
 
     # -- the URL fragment, read and written by the browser's URLSearchParams --
@@ -603,15 +681,57 @@ class Checker:
         else:
             control.removeAttribute("aria-invalid")
 
+    def _text(self, part, element, text):
+        """Set the text of the result's ``part`` (its ``element``), hidden when empty."""
+        if self.shown.get(part) == text:
+            return
+        self.shown[part] = text
+        element.textContent = text
+        element.hidden = not text
+
     def show_result(self, result):
-        if result["status"] != self.status_shown:
-            self.status_shown = result["status"]
-            self.status.setAttribute("data-checker-status", result["status"])
-        words = overall_words(result)
+        if self.state.chooser:
+            status = "recommended" if result["recommended"] else "incomplete"
+            words = recommendation_words(result)
+            self.status.setAttribute("data-checker-recommended", result["recommended"] or "")
+        else:
+            status = result["status"]
+            words = overall_words(result)
+        if status != self.status_shown:
+            self.status_shown = status
+            self.status.setAttribute("data-checker-status", status)
         if words != self.words_shown:
             self.words_shown = words
             self.status.textContent = words
-        for item, r in zip(self.requirements, result["requirements"]):
+        by_id = {}
+        for r in results_of(result):
+            by_id[r["pathway"]] = r
+        for checklist in self.checklists:
+            r = by_id[checklist["id"]]
+            if checklist["status"] is not None and checklist["shown"] != r["status"]:
+                checklist["shown"] = r["status"]
+                checklist["status"].setAttribute("data-pathway-status", r["status"])
+                checklist["status"].textContent = overall_words(r)
+            self.show_requirements(checklist["items"], r)
+        self._text("expiry", self.expiry, expiry_words(result, self.state.pathway, self.state.as_of))
+        self._text("eligible_from", self.eligible_from, eligible_from_words(result, self.state.pathway))
+        self.show_notices(notices_of(result))
+
+    def show_notices(self, notices):
+        key = "\n".join([n["id"] + ":" + n["message"] for n in notices])
+        if self.shown.get("notices") == key:
+            return
+        self.shown["notices"] = key
+        self.notices.replaceChildren()
+        for n in notices:
+            li = document.createElement("li")
+            li.setAttribute("data-notice-id", n["id"])
+            li.textContent = n["message"]
+            self.notices.appendChild(li)
+        self.notices.hidden = not notices
+
+    def show_requirements(self, items, result):
+        for item, r in zip(items, result["requirements"]):
             shown = (r["status"], r["message"], r["remaining"])
             if shown == item["shown"]:
                 continue
@@ -626,11 +746,6 @@ class Checker:
             more = remaining_words(r, item["unit"])
             item["remaining"].textContent = more
             item["remaining"].hidden = not more
-        expiry = result.get("expires_on")
-        if expiry != self.expiry_shown:
-            self.expiry_shown = expiry
-            self.expiry.textContent = ("Your certificate expires on " + expiry + ".") if expiry else ""
-            self.expiry.hidden = not expiry
 
     def sync_fragment(self):
         fragment = self.make_fragment(self.state.link_pairs())

@@ -65,17 +65,22 @@ def compile_chooser(chooser: Chooser, compiled: dict[str, dict[str, Any]]) -> di
     """The data checker.engine.choose reads, with the union of the pathways' questions in order."""
     inputs: list[dict[str, Any]] = []
     names: set[str] = set()
+    expiries: list[dict[str, Any]] = []
     for pid in chooser.pathways:
         for spec in compiled[pid]["inputs"]:
             if spec["name"] not in names:
                 names.add(spec["name"])
                 inputs.append(spec)
+        expiry = compiled[pid].get("expiry")
+        if expiry and expiry["input"] not in [e["input"] for e in expiries]:
+            expiries.append({"input": expiry["input"], "years": expiry["years"]})
     return {
         "id": chooser.id,
         "title": chooser.title,
         "jurisdiction": chooser.jurisdiction,
         "pathways": list(chooser.pathways),
         "inputs": inputs,
+        "expiries": expiries,  # the dates that cannot be after the as-of date (engine.find_problems_as_of)
         "recommend": [{"pathway": r.pathway, "text": r.text,
                        "when": [{"pathway": w.pathway, "status": w.status} for w in r.when]}
                       for r in chooser.recommend],

@@ -120,6 +120,8 @@ def compile_pathway(pathway: Pathway, sources: dict[str, Any], guides: dict[str,
     expiry = None
     if pathway.expiry:
         expiry = {"input": pathway.expiry.input, "years": pathway.expiry.years}
+        if pathway.expiry.called:
+            expiry["called"] = pathway.expiry.called
         if pathway.expiry.expired:
             expiry["expired"] = pathway.expiry.expired
     data: dict[str, Any] = {

@@ -172,6 +172,9 @@ class NextStep(Strict):
 class Expiry(Strict):
     input: Name = Field(description="The date input the certificate was issued on.")
     years: int = Field(ge=1, le=99, description="How many years the certificate is valid.")
+    called: Optional[PlainText] = Field(
+        default=None, description="What the certificate is called where its expiry date is shown, "
+                                  "e.g. 'classification' (default: 'certificate').")
     expired: Optional[LongText] = Field(
         default=None, description="The notice 'certificate_expired', when the as-of date is after the expiry date; "
                                   "{expires_on} shows that date. Quote what the source says.")
