@@ -49,8 +49,12 @@ serve: setup
 build: setup
 	$(BIN)/mkdocs build --strict --clean
 
+# `make validate FORMAT=github` prints GitHub Actions annotations instead (the pull-request check);
+# CONTENT_DIR=... validates another folder. Set on the command line only, never from the environment.
+CONTENT_DIR = content
+FORMAT      = text
 validate: $(PY_STAMP)
-	$(BIN)/python -m certkb validate content
+	$(BIN)/python -m certkb validate $(CONTENT_DIR) --format $(FORMAT)
 
 # Editors' JSON Schemas (schemas/*.schema.json), generated from the content model (certkb/models.py,
 # certkb/pathway.py); commit the result. tests/test_schema.py fails while they are out of date.
