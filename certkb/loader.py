@@ -452,7 +452,8 @@ class _Loader:
             if f.obj is not None:
                 shown.add(f.obj.pathway)
             elif isinstance(f.doc.data, dict):
-                shown.add(f.doc.data.get("pathway"))
+                if isinstance(f.doc.data.get("pathway"), str):
+                    shown.add(f.doc.data["pathway"])
             else:
                 return None
         return shown
