@@ -1,7 +1,7 @@
 """The eligibility checker pages: ``checker/<pathway-id>/`` and the index ``checker/``.
 
 Plain functions, callable without an MkDocs build. Each checker page is
-rendered at build time from the compiled pathway (:func:`certkb.pathway.compile_pathway`)
+rendered at build time from the compiled pathway (``Content.compiled``)
 through ``checker.md.j2``: a real HTML form (labels, hints, units, fieldsets,
 an error summary, inline error slots) and the requirement checklist, so the
 page reads as a complete checklist without JavaScript. The widget
@@ -14,15 +14,15 @@ with ``<``, ``>`` and ``&`` escaped, so no content can close the block.
 
 from __future__ import annotations
 
-import html
 import json
 from typing import Any
 
 import jinja2
 
 from . import runtime
-from .htmlsafe import insert_at_head_top
+from .htmlsafe import escape, insert_at_head_top
 from .loader import Content
+from .templating import common
 
 CHECKERS_INDEX = "checker/index.md"
 
@@ -129,19 +129,15 @@ def checker_context(content: Content, pathway_id: str, compiled: dict) -> dict[s
 
 def render_checker(content: Content, pathway_id: str, compiled: dict, env: jinja2.Environment) -> str:
     """The Markdown (with the widget's HTML) of one checker page."""
-    ctx = checker_context(content, pathway_id, compiled)
-    from .render import _common
-
-    common = _common(content, ctx["page"])
-    common.update(ctx)
-    return env.get_template("checker.md.j2").render(common)
+    page = checker_context(content, pathway_id, compiled)
+    ctx = common(content, page["page"])
+    ctx.update(page)
+    return env.get_template("checker.md.j2").render(ctx)
 
 
 def render_checkers(content: Content, env: jinja2.Environment) -> str:
     """The index of every checker, by jurisdiction."""
-    from .render import _common
-
-    ctx = _common(content, CHECKERS_INDEX)
+    ctx = common(content, CHECKERS_INDEX)
     groups = []
     for j in content.jurisdictions.values():
         pathways = [p for p in content.pathways.values() if p.jurisdiction == j.id]
@@ -151,18 +147,12 @@ def render_checkers(content: Content, env: jinja2.Environment) -> str:
     return env.get_template("checkers.md.j2").render(ctx)
 
 
-def compiled_pathways(content: Content) -> dict[str, dict]:
-    from .pathway import compile_pathway
-
-    return {pid: compile_pathway(p, content.sources, content.guides) for pid, p in content.pathways.items()}
-
-
 def pages(content: Content, env: jinja2.Environment) -> list[tuple[str, str, str]]:
     """The checker pages and their index: (docs-relative path, Markdown, content file)."""
     if not content.pathways:
         return []
     out = []
-    for pid, compiled in compiled_pathways(content).items():
+    for pid, compiled in content.compiled.items():  # compiled once, by the loader
         out.append((content.checker_page(pid), render_checker(content, pid, compiled, env),
                     content.files[("pathway", pid)]))
     out.append((CHECKERS_INDEX, render_checkers(content, env), "pathways"))
@@ -205,13 +195,13 @@ def start_runtime_early(page_html: str, page_url: str, preloads: list[tuple[str,
     # append one to <body>, which may not exist yet when MicroPython is ready).
     tags = []
     for kind, path in preloads:
-        href = html.escape(root + path)
+        href = escape(root + path)
         if kind == "module":
             tags.append(f'<link rel="modulepreload" href="{href}">')
         else:
             tags.append(f'<link rel="preload" href="{href}" as="fetch" crossorigin>')
     tags.append(f'<script type="mpy" id="checker-widget" target="checker-widget" '
-                f'src="{html.escape(root + runtime.START)}" config="{html.escape(config)}"></script>')
+                f'src="{escape(root + runtime.START)}" config="{escape(config)}"></script>')
     # After the preloads: by the time it has arrived, PyScript's modules have too.
-    tags.append(f'<script src="{html.escape(root + runtime.BOOT)}"></script>')
+    tags.append(f'<script src="{escape(root + runtime.BOOT)}"></script>')
     return insert_at_head_top(page_html, "\n    ".join(tags))

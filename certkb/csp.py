@@ -73,11 +73,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import re
 from html.parser import HTMLParser
 
-from .htmlsafe import insert_at_head_top
+from .htmlsafe import escape, insert_at_head_top
 
 META_NAME = "Content-Security-Policy"
 
@@ -184,8 +183,7 @@ def header_policy(page_policy: str) -> str:
 
 
 def meta_tag(page_html: str, page_policy: str | None = None) -> str:
-    text = policy(page_html) if page_policy is None else page_policy
-    content = html.escape(text, quote=False).replace('"', "&quot;")  # keep ' readable
+    content = escape(policy(page_html) if page_policy is None else page_policy)  # ' kept readable
     return f'<meta http-equiv="{META_NAME}" content="{content}">'
 
 

@@ -7,9 +7,10 @@ column, and a message in plain words. Loading collects them all and raises one
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
+
+from checker import engine
 
 
 @dataclass(frozen=True, order=True)
@@ -34,7 +35,19 @@ class ContentErrors(Exception):
         return "\n".join(str(e) for e in self.errors)
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """Return " (did you mean 'x'?)" for the closest choice, or ""."""
-    match = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+def did_you_mean(word: Any, choices: Iterable[str]) -> str:
+    """Return " (did you mean 'x'?)" for the closest choice, or "".
+
+    The checker's own suggestion (:func:`checker.engine.did_you_mean`), so staff and
+    educators get the same one; the choices are sorted first, because a set has no
+    stable order and the engine keeps the first of equally close choices.
+    """
+    return engine.did_you_mean(str(word), sorted(set(choices)))
+
+
+def field_name(loc: tuple) -> str:
+    """A path in a file as staff read it: ``steps[2].title`` (``the file`` for the whole file)."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the file"

@@ -14,15 +14,13 @@ import datetime as _dt
 import logging
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import jinja2
 
 from . import models
-from .loader import Content, display_path
-from .render import PageRenderer
-from .yamlpos import load_located
+from .loader import Content
+from .templating import PageRenderer
 
 REVIEW_PAGE = "staff/review-dates.md"
 
@@ -122,12 +120,7 @@ def due_messages(content: Content, *, today: _dt.date, stale_after_months: int) 
     for r in reviews(content, today=today, stale_after_months=stale_after_months):
         if not r.due:
             continue
-        path = Path(content.root) / r.file
-        shown = display_path(path)
-        try:
-            line, col = load_located(path.read_bytes(), shown).where(("last_reviewed",))
-        except OSError:
-            line, col = 1, 1
+        shown, line, col = content.where(r.kind, r.id, ("last_reviewed",))  # as loaded: no second read
         what = "guide" if r.kind == "guide" else "upgrade pathway"
         messages.append(
             f"{shown}:{line}:{col}: this {what} was last reviewed on {r.last_reviewed.isoformat()}, "

@@ -1,9 +1,15 @@
-"""Load and validate everything under ``content/``.
+"""Load and validate everything under ``content/``: once per build.
 
-``load_content(root)`` reads every file, validates each against the model in
-:mod:`certkb.models`, then checks what ties files together (ids are unique,
-every reference resolves). It collects *every* problem from *every* file and
+``load_content(root)`` reads every file of every kind in :mod:`certkb.kinds`,
+validates each against its model, then checks what ties files together (ids
+are unique, every reference resolves), checks and compiles each pathway
+(:mod:`certkb.pathway`). It collects *every* problem from *every* file and
 raises one :class:`~certkb.errors.ContentErrors`; nothing is half-loaded.
+
+The :class:`Content` it returns keeps what later steps need, so none of them
+reads a file again: each item by id, the file it came from and its position
+(``content.where``), and each pathway compiled for the checker
+(``content.compiled``).
 """
 
 from __future__ import annotations
@@ -19,35 +25,44 @@ from typing import Any, Iterable
 from pydantic import BaseModel, ValidationError
 
 from . import models
-from .errors import ContentError, ContentErrors, did_you_mean
+from .errors import ContentError, ContentErrors, did_you_mean, field_name
+from .kinds import BY_TEXT_REF, KINDS, Kind, ref_values
+from .pathway import check_cases, check_pathway, compile_pathway
 from .yamlpos import Located, load_located
 
-SINGLE_FILES: dict[str, type[BaseModel]] = {
-    "sources.yml": models.SourcesFile,
-    "jurisdictions.yml": models.JurisdictionsFile,
-    "facts.yml": models.FactsFile,
-    "glossary.yml": models.GlossaryFile,
-}
+__all__ = ["Content", "ContentErrors", "SINGLE_FILES", "content_files", "display_path", "field_name",
+           "load_content", "validate_doc"]
 
-
-def _pathway_model():
-    from .pathway import Pathway  # imported late: the pathway model builds on this module's helpers
-
-    return Pathway
+# The files that must exist, and the model of each.
+SINGLE_FILES: dict[str, type[BaseModel]] = {k.file: k.model for k in KINDS if k.file}
+_BY_ATTR: dict[str, Kind] = {k.attr: k for k in KINDS}
 
 
 @dataclass
 class Content:
-    """Validated content, in the order staff wrote it."""
+    """Validated content, in the order staff wrote it.
+
+    ``content.sources``, ``content.guides``, ``content.pathways`` ... (each kind's
+    ``attr`` in :mod:`certkb.kinds`) are the items of that kind by id.
+    """
 
     root: Path
-    sources: dict[str, models.Source] = field(default_factory=dict)
-    jurisdictions: dict[str, models.Jurisdiction] = field(default_factory=dict)
-    facts: dict[str, models.Fact] = field(default_factory=dict)
-    glossary: dict[str, models.Term] = field(default_factory=dict)
-    guides: dict[str, models.Guide] = field(default_factory=dict)
-    pathways: dict[str, Any] = field(default_factory=dict)
-    files: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> path relative to root's parent
+    items: dict[str, dict[str, Any]] = field(default_factory=lambda: {k.name: {} for k in KINDS})
+    files: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> path relative to root
+    places: dict[tuple[str, str], tuple[Located, tuple]] = field(default_factory=dict)  # (kind, id) -> file, path
+    compiled: dict[str, dict[str, Any]] = field(default_factory=dict)  # pathway id -> what checker.engine reads
+
+    def __getattr__(self, name: str) -> dict[str, Any]:
+        kind = _BY_ATTR.get(name)
+        if kind is None:
+            raise AttributeError(name)
+        return self.items[kind.name]
+
+    def where(self, kind: str, ident: str, path: tuple = ()) -> tuple[str, int, int]:
+        """The file (as staff see it), line and column of a field of an item, as loaded."""
+        doc, at = self.places[(kind, ident)]
+        line, col = doc.where(at + tuple(path))
+        return doc.display_path, line, col
 
     def guide_page(self, guide_id: str) -> str:
         """The docs-relative Markdown path of a guide's generated page."""
@@ -96,13 +111,6 @@ def _model_at(model: type[BaseModel], loc: tuple) -> Any:
         if tp is None:
             return None
     return _unwrap(tp)
-
-
-def field_name(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "the file"
 
 
 def _show(value: Any) -> str:
@@ -207,6 +215,31 @@ def validate_doc(doc: Located, model: type[BaseModel]) -> BaseModel | None:
         return None
 
 
+def validation_errors(doc: Located, model: type[BaseModel], exc: ValidationError) -> list[ContentError]:
+    out = []
+    for err in exc.errors(include_url=False):
+        path, message, at_key = _sentence(err, model)
+        out.append(doc.error(path, message, key=at_key))
+    return out
+
+
+def validate_doc(doc: Located, model: type[BaseModel]) -> BaseModel | None:
+    """Validate one parsed file; adds problems to ``doc.errors``."""
+    if doc.errors:
+        return None
+    if doc.data is None:
+        doc.errors.append(ContentError(doc.display_path, 1, 1, "file is empty"))
+        return None
+    if not isinstance(doc.data, dict):
+        doc.errors.append(doc.error((), "the file should be a set of 'field: value' lines"))
+        return None
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        doc.errors.extend(validation_errors(doc, model, exc))
+        return None
+
+
 # --- reading the folder --------------------------------------------------------------------
 
 
@@ -220,10 +253,8 @@ def display_path(path: Path) -> str:
 
 
 def content_files(root: Path) -> list[Path]:
-    files = [root / name for name in SINGLE_FILES]
-    files += sorted((root / "guides").glob("**/*.yml")) + sorted((root / "guides").glob("**/*.yaml"))
-    files += sorted((root / "pathways").glob("*.yml")) + sorted((root / "pathways").glob("*.yaml"))
-    return files
+    """Every content file under ``root``, kind by kind (the required files even when missing)."""
+    return [path for kind in KINDS for path in kind.files(root)]
 
 
 def _strings(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, str]]:
@@ -237,89 +268,25 @@ def _strings(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, str]]:
             yield from _strings(value, path + (i,))
 
 
-class _Checker:
-    """Cross-file checks: unique ids and resolving references."""
-
-    def __init__(self, content: Content, docs: dict[tuple[str, str], Located], partial: dict[str, set[str]]):
-        self.c = content
-        self.docs = docs
-        self.partial = partial  # ids from files that failed validation: known, but not loaded
-        self.errors: list[ContentError] = []
-
-    def ref(self, doc: Located, path: tuple, kind: str, value: str | None, known: Iterable[str]) -> None:
-        if value is None:
-            return
-        known = list(known)
-        if value not in known and value not in self.partial.get(kind, ()):
-            self.errors.append(doc.error(path, f"{field_name(path)}: no {kind} has the id '{value}'{did_you_mean(value, known)}"))
-
-    def text_refs(self, doc: Located) -> None:
-        known = {"fact": self.c.facts, "guide": self.c.guides, "checker": self.c.pathways, "term": self.c.glossary}
-        partial = {"guide": self.partial["guide"], "checker": self.partial["pathway"],
-                   "fact": self.partial["fact"], "term": self.partial["term"]}
-        for path, text in _strings(doc.data):
-            for match in models.REFERENCE_RE.finditer(text):
-                kind, ident = match.groups()
-                if ident not in known[kind] and ident not in partial.get(kind, ()):
-                    name = {"checker": "pathway", "term": "glossary term"}.get(kind, kind)
-                    self.errors.append(doc.error(
-                        path, f"{field_name(path)}: {{{kind}:{ident}}} refers to no {name}{did_you_mean(ident, known[kind])}"
-                    ))
-
-
-LIST_FILES: dict[type[BaseModel], tuple[str, type[BaseModel]]] = {
-    models.SourcesFile: ("sources", models.Source),
-    models.JurisdictionsFile: ("jurisdictions", models.Jurisdiction),
-    models.FactsFile: ("facts", models.Fact),
-    models.GlossaryFile: ("terms", models.Term),
-}
-
-
-def _salvage(doc: Located, model: type[BaseModel], unloaded: dict[str, set[str]]) -> BaseModel | None:
-    """The valid entries of a list file whose other entries have errors (already reported).
-
-    Keeping them lets the cross-file checks run, so staff see those problems in the same pass.
-    """
-    key, entry_model = LIST_FILES[model]
-    entries = doc.data.get(key) if isinstance(doc.data, dict) else None
-    if not isinstance(entries, list):
-        return None
-    kind, id_key = {"sources": ("source", "id"), "jurisdictions": ("jurisdiction", "id"),
-                    "facts": ("fact", "id"), "terms": ("term", "term")}[key]
-    valid = []
-    for entry in entries:
-        try:
-            valid.append(entry_model.model_validate(entry))
-        except ValidationError:
-            if isinstance(entry, dict) and isinstance(entry.get(id_key), str):
-                unloaded[kind].add(entry[id_key])
-    return model.model_construct(**{key: valid})
-
 
 _ID_LINE = re.compile(r"^id:[ \t]*['\"]?([a-z0-9][a-z0-9_-]*)['\"]?[ \t]*(#.*)?$", re.MULTILINE)
-
-
-def _declared_id(doc: Located, path: Path) -> str | None:
-    """The id a broken guide or pathway file declares, read as leniently as possible."""
-    if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
-        return doc.data["id"]
-    try:
-        match = _ID_LINE.search(path.read_text(encoding="utf-8", errors="replace")[:MAX_SCAN])
-    except OSError:
-        return None
-    return match.group(1) if match else None
-
-
 MAX_SCAN = 200_000
 
 
-def _unique(items: list[tuple[str, Located, tuple]], kind: str, errors: list[ContentError], key: str = "id") -> None:
+def _declared_id(doc: Located) -> str | None:
+    """The id a broken one-item file (a guide, a pathway) declares, read as leniently as possible."""
+    if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+        return doc.data["id"]
+    match = _ID_LINE.search(doc.text[:MAX_SCAN])
+    return match.group(1) if match else None
+
+
+def _unique(items: list[tuple[str, Located, tuple]], what: str, errors: list[ContentError], key: str = "id") -> None:
     seen: dict[str, ContentError] = {}
     for ident, doc, path in items:
         here = doc.error(path + (key,), "")
         if ident in seen:
             first = seen[ident]
-            what = "glossary term" if kind == "term" else f"{kind} id"
             errors.append(doc.error(
                 path + (key,), f"duplicate {what} '{ident}' (already used at {first.path}:{first.line}:{first.column})"
             ))
@@ -327,118 +294,185 @@ def _unique(items: list[tuple[str, Located, tuple]], kind: str, errors: list[Con
             seen[ident] = here
 
 
-def load_content(root: Path | str) -> Content:
-    """Load, validate and cross-check all content under ``root``. Raises ContentErrors."""
-    root = Path(root)
-    content = Content(root=root)
-    errors: list[ContentError] = []
-    if not root.is_dir():
-        raise ContentErrors([ContentError(display_path(root), 1, 1, "content folder not found")])
+@dataclass
+class _File:
+    kind: Kind
+    rel: str  # relative to the content folder
+    doc: Located
+    obj: BaseModel | None  # None: it did not validate (its errors are reported)
 
-    parsed: dict[str, tuple[Located, Any]] = {}
-    # Ids declared by guide and pathway files that failed validation: known, but not
-    # loaded, so one broken file does not also produce "refers to no guide" in every
-    # file that links to it.
-    unloaded: dict[str, set[str]] = {k: set() for k in ("guide", "pathway", "source", "jurisdiction", "fact", "term")}
-    for path in content_files(root):
+
+class _Loader:
+    """One load: each step below is one pass over the files read."""
+
+    def __init__(self, root: Path):
+        self.content = Content(root=root)
+        self.errors: list[ContentError] = []
+        self.files: list[_File] = []
+        # Ids declared by files (or list entries) that failed validation: known, but not
+        # loaded, so one broken file does not also produce "refers to no guide" in every
+        # file that links to it.
+        self.unloaded: dict[str, set[str]] = {k.name: set() for k in KINDS}
+
+    def read(self, kind: Kind, path: Path) -> None:
         shown = display_path(path)
         if not path.exists():
-            if path.name in SINGLE_FILES:
-                errors.append(ContentError(shown, 1, 1, "required content file is missing"))
-            continue
+            if kind.file:
+                self.errors.append(ContentError(shown, 1, 1, "required content file is missing"))
+            return
         doc = load_located(path.read_bytes(), shown)
-        rel = path.relative_to(root)
-        if rel.parts[0] == "guides":
-            model: type[BaseModel] = models.Guide
-        elif rel.parts[0] == "pathways":
-            model = _pathway_model()
-        else:
-            model = SINGLE_FILES[path.name]
-        obj = validate_doc(doc, model)
-        if obj is None and model in LIST_FILES:
-            obj = _salvage(doc, model, unloaded)
-        errors.extend(doc.errors)
-        parsed[str(rel)] = (doc, obj)
-        if obj is None and rel.parts[0] in ("guides", "pathways"):
-            declared = _declared_id(doc, path)
+        obj = validate_doc(doc, kind.model)
+        if obj is None and kind.list_key:
+            obj = self._salvage(kind, doc)
+        elif obj is None:
+            declared = _declared_id(doc)
             if declared:
-                unloaded[rel.parts[0][:-1]].add(declared)
+                self.unloaded[kind.name].add(declared)
+        self.errors.extend(doc.errors)
+        self.files.append(_File(kind, str(path.relative_to(self.content.root)), doc, obj))
 
-    # Gather ids (even from files with other problems we know nothing; skip those).
-    listed: dict[str, list[tuple[str, Located, tuple]]] = {k: [] for k in
-                                                           ("source", "jurisdiction", "fact", "term", "guide", "pathway")}
-    located_by_id: dict[tuple[str, str], Located] = {}
-    for rel, (doc, obj) in parsed.items():
-        if obj is None:
-            continue
-        if isinstance(obj, models.SourcesFile):
-            for i, s in enumerate(obj.sources):
-                listed["source"].append((s.id, doc, ("sources", i)))
-                content.sources.setdefault(s.id, s)
-        elif isinstance(obj, models.JurisdictionsFile):
-            for i, j in enumerate(obj.jurisdictions):
-                listed["jurisdiction"].append((j.id, doc, ("jurisdictions", i)))
-                content.jurisdictions.setdefault(j.id, j)
-                _unique([(t.id, doc, ("jurisdictions", i, "topics", k)) for k, t in enumerate(j.topics)], "topic", errors)
-        elif isinstance(obj, models.FactsFile):
-            for i, f in enumerate(obj.facts):
-                listed["fact"].append((f.id, doc, ("facts", i)))
-                content.facts.setdefault(f.id, f)
-        elif isinstance(obj, models.GlossaryFile):
-            for i, t in enumerate(obj.terms):
-                listed["term"].append((t.term, doc, ("terms", i)))
-                content.glossary.setdefault(t.term, t)
-        elif isinstance(obj, models.Guide):
-            listed["guide"].append((obj.id, doc, ()))
-            if obj.id not in content.guides:
-                content.guides[obj.id] = obj
-                content.files[("guide", obj.id)] = rel
-                located_by_id[("guide", obj.id)] = doc
-        else:
-            listed["pathway"].append((obj.id, doc, ()))
-            if obj.id not in content.pathways:
-                content.pathways[obj.id] = obj
-                content.files[("pathway", obj.id)] = rel
-                located_by_id[("pathway", obj.id)] = doc
-    for kind, items in listed.items():
-        _unique(items, kind, errors, key="term" if kind == "term" else "id")
+    def _salvage(self, kind: Kind, doc: Located) -> BaseModel | None:
+        """The valid entries of a list file whose other entries have errors (already reported).
 
-    for gid, guide in content.guides.items():
-        doc = located_by_id[("guide", gid)]
-        folder = Path(content.files[("guide", gid)]).parent.name
-        if folder != guide.jurisdiction and guide.jurisdiction in content.jurisdictions:
-            errors.append(doc.error(("jurisdiction",), f"jurisdiction: '{guide.jurisdiction}' does not match the folder "
-                                                      f"'guides/{folder}/' this file is in; move the file or fix the field"))
+        Keeping them lets the cross-file checks run, so staff see those problems in the same pass.
+        """
+        entries = doc.data.get(kind.list_key) if isinstance(doc.data, dict) else None
+        if not isinstance(entries, list):
+            return None
+        valid = []
+        for entry in entries:
+            try:
+                valid.append(kind.item_model.model_validate(entry))
+            except ValidationError:
+                if isinstance(entry, dict) and isinstance(entry.get(kind.id_field), str):
+                    self.unloaded[kind.name].add(entry[kind.id_field])
+        return kind.model.model_construct(**{kind.list_key: valid})
 
-    chk = _Checker(content, located_by_id, unloaded)
-    for rel, (doc, obj) in parsed.items():
-        if obj is None:
-            continue
-        chk.text_refs(doc)
-        if isinstance(obj, models.FactsFile):
-            for i, f in enumerate(obj.facts):
-                chk.ref(doc, ("facts", i, "jurisdiction"), "jurisdiction", f.jurisdiction, content.jurisdictions)
-                chk.ref(doc, ("facts", i, "source"), "source", f.source, content.sources)
-        elif isinstance(obj, models.GlossaryFile):
-            for i, t in enumerate(obj.terms):
-                chk.ref(doc, ("terms", i, "jurisdiction"), "jurisdiction", t.jurisdiction, content.jurisdictions)
-                chk.ref(doc, ("terms", i, "source"), "source", t.source, content.sources)
-        elif isinstance(obj, models.Guide):
-            chk.ref(doc, ("jurisdiction",), "jurisdiction", obj.jurisdiction, content.jurisdictions)
-            j = content.jurisdictions.get(obj.jurisdiction)
+    def loaded(self) -> Iterable[tuple[_File, tuple, Any]]:
+        """(file, path in the file, item) for every item of every file that validated."""
+        for f in self.files:
+            if f.obj is not None:
+                for path, item in f.kind.items(f.obj):
+                    yield f, path, item
+
+    def collect(self) -> None:
+        """Each item by id (the first, where an id is given twice), and unique ids."""
+        listed: dict[str, list[tuple[str, Located, tuple]]] = {k.name: [] for k in KINDS}
+        c = self.content
+        for f, path, item in self.loaded():
+            ident = getattr(item, f.kind.id_field)
+            listed[f.kind.name].append((ident, f.doc, path))
+            if ident not in c.items[f.kind.name]:
+                c.items[f.kind.name][ident] = item
+                c.files[(f.kind.name, ident)] = f.rel
+                c.places[(f.kind.name, ident)] = (f.doc, path)
+        for kind in KINDS:
+            what = kind.called if kind.id_field != "id" else f"{kind.called} id"
+            _unique(listed[kind.name], what, self.errors, key=kind.id_field)
+
+    def ref(self, doc: Located, path: tuple, kind: str, value: str | None, known: Iterable[str]) -> None:
+        if value is None:
+            return
+        known = list(known)
+        if value not in known and value not in self.unloaded.get(kind, ()):
+            self.errors.append(doc.error(path, f"{field_name(path)}: no {kind} has the id '{value}'{did_you_mean(value, known)}"))
+
+    def check_references(self) -> None:
+        """Every reference field (kinds.Ref) and every {kind:ID} in text names an item that exists."""
+        for f in self.files:
+            if f.obj is not None:
+                self._text_refs(f.doc)
+        for f, path, item in self.loaded():
+            for ref in f.kind.refs:
+                for at, value in ref_values(item, ref.path):
+                    self.ref(f.doc, path + at, ref.kind, value, self.content.items[ref.kind])
+
+    def _text_refs(self, doc: Located) -> None:
+        for path, text in _strings(doc.data):
+            for match in models.REFERENCE_RE.finditer(text):
+                word, ident = match.groups()
+                kind = BY_TEXT_REF[word]
+                known = self.content.items[kind.name]
+                if ident not in known and ident not in self.unloaded[kind.name]:
+                    self.errors.append(doc.error(
+                        path, f"{field_name(path)}: {{{word}:{ident}}} refers to no {kind.called}{did_you_mean(ident, known)}"
+                    ))
+
+    # --- what one kind needs beyond its model and its references ---
+
+    def check_jurisdictions(self) -> None:
+        for f, path, j in self.loaded():
+            if f.kind.name == "jurisdiction":
+                _unique([(t.id, f.doc, path + ("topics", k)) for k, t in enumerate(j.topics)], "topic id", self.errors)
+
+    def check_guides(self) -> None:
+        c = self.content
+        for f, path, guide in self.loaded():
+            if f.kind.name != "guide":
+                continue
+            j = c.jurisdictions.get(guide.jurisdiction)
             if j is not None:
-                chk.ref(doc, ("topic",), f"topic of {j.name}", obj.topic, [t.id for t in j.topics])
-            for i, s in enumerate(obj.sources):
-                chk.ref(doc, ("sources", i), "source", s, content.sources)
-            for i, r in enumerate(obj.related):
-                chk.ref(doc, ("related", i), "guide", r, content.guides)
-            chk.ref(doc, ("pathway",), "pathway", obj.pathway, content.pathways)
-        elif not isinstance(obj, (models.SourcesFile, models.JurisdictionsFile)):
-            from .pathway import check_pathway
+                self.ref(f.doc, path + ("topic",), f"topic of {j.name}", guide.topic, [t.id for t in j.topics])
+            if c.guides.get(guide.id) is guide:
+                folder = Path(f.rel).parent.name
+                if folder != guide.jurisdiction and j is not None:
+                    self.errors.append(f.doc.error(
+                        ("jurisdiction",), f"jurisdiction: '{guide.jurisdiction}' does not match the folder "
+                                           f"'guides/{folder}/' this file is in; move the file or fix the field"))
 
-            chk.ref(doc, ("jurisdiction",), "jurisdiction", obj.jurisdiction, content.jurisdictions)
-            errors.extend(check_pathway(obj, doc, {"sources": set(content.sources), "guides": set(content.guides)}))
-    errors.extend(chk.errors)
-    if errors:
-        raise ContentErrors(errors)
-    return content
+    def check_pathways(self) -> None:
+        """Each pathway's own checks, its compilation (once), its cases, and a guide that shows it."""
+        c = self.content
+        for f, path, pathway in self.loaded():
+            if f.kind.name != "pathway":
+                continue
+            errors, rules = check_pathway(pathway, f.doc)
+            self.errors.extend(errors)
+            if rules is None:
+                continue
+            compiled = compile_pathway(pathway, c.sources, c.guides, rules)
+            self.errors.extend(check_cases(pathway, compiled, f.doc))
+            if c.pathways.get(pathway.id) is pathway:
+                c.compiled[pathway.id] = compiled
+        shown = self._pathways_guides_show()
+        if shown is None:
+            return
+        for pid in c.pathways:
+            if pid not in shown:
+                self.errors.append(c.places[("pathway", pid)][0].error(
+                    ("id",), f"id: no upgrade guide shows this pathway; give the guide that describes this upgrade "
+                             f"the line 'pathway: {pid}'", key=True))
+
+    def _pathways_guides_show(self) -> set[str] | None:
+        """The pathway ids guides name in 'pathway:' (None when a broken guide cannot be read for it)."""
+        shown: set[str] = set()
+        for f in self.files:
+            if f.kind.name != "guide":
+                continue
+            if f.obj is not None:
+                shown.add(f.obj.pathway)
+            elif isinstance(f.doc.data, dict):
+                if isinstance(f.doc.data.get("pathway"), str):
+                    shown.add(f.doc.data["pathway"])
+            else:
+                return None
+        return shown
+
+
+def load_content(root: Path | str) -> Content:
+    """Load, validate, cross-check and compile all content under ``root``. Raises ContentErrors."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ContentErrors([ContentError(display_path(root), 1, 1, "content folder not found")])
+    load = _Loader(root)
+    for kind in KINDS:
+        for path in kind.files(root):
+            load.read(kind, path)
+    load.collect()
+    load.check_references()
+    load.check_jurisdictions()
+    load.check_guides()
+    load.check_pathways()
+    if load.errors:
+        raise ContentErrors(load.errors)
+    return load.content

@@ -63,6 +63,7 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         self.env = render.make_env(self.config.templates)
         self.policies = headers.Policies()
         self.abbreviations = render.abbreviations(self.content)  # appended to every page
+        self.home_cards = render.render_home_cards(self.content, self.env)  # one per jurisdiction, on the home page
         freshness.warn_due(self.content, today=freshness.today(), stale_after_months=self.config.stale_after_months)
         if self.config.nav:
             user_nav = [item for item in (config.nav or []) if item not in ("index.md", {"Home": "index.md"})]
@@ -103,6 +104,8 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled or self.content is None:
             return None
+        if page.file.src_uri == render.HOME_PAGE:
+            markdown = render.with_home_cards(markdown, self.home_cards)
         return markdown + "\n" + self.abbreviations + "\n"
 
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):

@@ -1,119 +1,26 @@
 """Render validated content to Markdown pages through Jinja2 templates.
 
-Plain functions, callable without an MkDocs build: ``make_env`` builds the
-template environment (StrictUndefined: a typo in a template fails loudly),
-``render_guide`` and friends return Markdown text. The MkDocs plugin only
-wires these into the build.
+Plain functions, callable without an MkDocs build: ``render_guide`` and
+friends return Markdown text; :func:`pages` and :func:`navigation` gather
+every generated page (the checker pages come from :mod:`certkb.checker_page`).
+The template environment, filters and links are :mod:`certkb.templating`'s.
+The MkDocs plugin only wires these into the build.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import json
-import posixpath
-import re
-from pathlib import Path
 from typing import Any, Iterable
 
 import jinja2
 
-from . import models
+from . import checker_page, models
 from .loader import Content
+from .pathway import requirement_list
+from .templating import PageRenderer, common, indent, long_date, make_env, plain, yaml_string
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}|])")  # '|' too: it would split a table cell
-# What starts a block when it opens a line: a heading, a list, a quote, an admonition, a definition.
-_MD_BLOCK_START = re.compile(r"^(\s*)([#+\-=:!?])")
-_MD_NUMBERED = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")  # "1. x", "2) x": an ordered list
-
-
-def plain(value: Any) -> str:
-    """Escape one line of plain text for Markdown: it shows exactly as typed."""
-    text = str(value)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    # "# x", "- x", "1. x", "!!! x" opening a line would become a heading, a list, an admonition.
-    # Such a character becomes an HTML entity: it shows the same and starts nothing.
-    text = _MD_BLOCK_START.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2))};", text)
-    text = _MD_NUMBERED.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2))};", text)
-    return text.replace("#", "\\#") if text.rstrip().endswith("#") else text  # closing '#'s of a heading
-
-
-def yaml_string(value: Any) -> str:
-    """A string safe to put in YAML front matter (JSON is valid YAML)."""
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def long_date(value: _dt.date) -> str:
-    return f"{value.day} {value.strftime('%B %Y')}"
-
-
-def indent(text: str, width: int = 4, first: bool = False) -> str:
-    pad = " " * width
-    lines = str(text).split("\n")
-    out = [(pad + line if line.strip() else "") if (i or first) else line for i, line in enumerate(lines)]
-    return "\n".join(out)
-
-
-class PageRenderer:
-    """Resolves references and links relative to one page."""
-
-    def __init__(self, content: Content, page: str):
-        self.content = content
-        self.page = page  # docs-relative path, e.g. "missouri/apply.md"
-
-    def link(self, target: str) -> str:
-        """Relative link from this page to another docs-relative .md path."""
-        return posixpath.relpath(target, posixpath.dirname(self.page) or ".")
-
-    def guide_link(self, guide_id: str) -> str:
-        guide = self.content.guides[guide_id]
-        return f"[{plain(guide.title)}]({self.link(self.content.guide_page(guide_id))})"
-
-    def checker_link(self, pathway_id: str) -> str:
-        pathway = self.content.pathways[pathway_id]
-        return f"[{plain(pathway.title)} checker]({self.link(self.content.checker_page(pathway_id))})"
-
-    def markdown(self, text: str | None) -> str:
-        """Staff Markdown with {fact:}, {guide:}, {checker:} and {term:} references resolved."""
-        if not text:
-            return ""
-
-        def sub(match: re.Match) -> str:
-            kind, ident = match.groups()
-            if kind == "fact":
-                return plain(self.content.facts[ident].value)
-            if kind == "guide":
-                return self.guide_link(ident)
-            if kind == "term":
-                return f"{plain(self.content.glossary[ident].definition)} ({plain(ident)})"
-            return self.checker_link(ident)
-
-        return models.REFERENCE_RE.sub(sub, text.strip())
-
-
-def make_env(template_dirs: Iterable[str | Path]) -> jinja2.Environment:
-    """A Jinja environment over ``template_dirs``, earlier folders overriding later ones."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,  # we produce Markdown; text is escaped with the `plain` filter
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(plain=plain, yaml_string=yaml_string, long_date=long_date, indent_md=indent)
-    return env
-
-
-def _common(content: Content, page: str) -> dict[str, Any]:
-    r = PageRenderer(content, page)
-    return {
-        "content": content,
-        "md": r.markdown,
-        "link": r.link,
-        "guide_link": r.guide_link,
-        "checker_link": r.checker_link,
-    }
+__all__ = ["HOME_CARDS", "PageRenderer", "abbreviations", "common", "indent", "long_date", "make_env", "navigation", "pages",
+           "plain", "render_glossary", "render_guide", "render_home_cards", "render_jurisdiction", "sources_for",
+           "with_home_cards", "yaml_string"]
 
 
 def sources_for(content: Content, ids: Iterable[str]) -> list[models.Source]:
@@ -126,11 +33,9 @@ def render_guide(content: Content, guide_id: str, env: jinja2.Environment) -> st
     requirements: list[dict] = []
     pathway = None
     if guide.pathway:
-        from .pathway import requirement_list
-
         pathway = content.pathways[guide.pathway]
-        requirements = requirement_list(pathway)
-    ctx = _common(content, page)
+        requirements = requirement_list(pathway, content.compiled[guide.pathway])
+    ctx = common(content, page)
     ctx.update(
         guide=guide,
         jurisdiction=content.jurisdictions[guide.jurisdiction],
@@ -146,14 +51,30 @@ def render_guide(content: Content, guide_id: str, env: jinja2.Environment) -> st
 def render_jurisdiction(content: Content, jurisdiction_id: str, env: jinja2.Environment) -> str:
     j = content.jurisdictions[jurisdiction_id]
     page = f"{jurisdiction_id}/index.md"
-    ctx = _common(content, page)
+    ctx = common(content, page)
     topics = [(t, content.guides_in(j.id, t.id)) for t in j.topics]
     ctx.update(jurisdiction=j, topics=topics, guide_page=content.guide_page)
     return env.get_template("jurisdiction.md.j2").render(ctx)
 
 
+HOME_PAGE = "index.md"
+HOME_CARDS = "<!-- certkb: jurisdiction cards -->"  # the line of docs/index.md the cards replace
+
+
+def render_home_cards(content: Content, env: jinja2.Environment) -> str:
+    """The home page's cards, one per jurisdiction, in content order (template ``home-cards.md.j2``)."""
+    ctx = common(content, HOME_PAGE)
+    ctx.update(jurisdictions=list(content.jurisdictions.values()))
+    return env.get_template("home-cards.md.j2").render(ctx)
+
+
+def with_home_cards(markdown: str, cards: str) -> str:
+    """The home page's Markdown with its cards line replaced by ``cards``."""
+    return "\n".join(cards.rstrip("\n") if line.strip() == HOME_CARDS else line for line in markdown.split("\n"))
+
+
 def render_glossary(content: Content, env: jinja2.Environment) -> str:
-    ctx = _common(content, "glossary.md")
+    ctx = common(content, "glossary.md")
     terms = sorted(content.glossary.values(), key=lambda t: t.term.lower())
     ctx.update(terms=terms)
     return env.get_template("glossary.md.j2").render(ctx)
@@ -174,9 +95,7 @@ def pages(content: Content, env: jinja2.Environment) -> list[tuple[str, str, str
     for gid in content.guides:
         out.append((content.guide_page(gid), render_guide(content, gid, env), content.files[("guide", gid)]))
     out.append(("glossary.md", render_glossary(content, env), "glossary.yml"))
-    from . import checker_page  # the eligibility checkers and their index
-
-    out += checker_page.pages(content, env)
+    out += checker_page.pages(content, env)  # the eligibility checkers and their index
     return out
 
 
@@ -190,8 +109,6 @@ def navigation(content: Content) -> list[Any]:
             if guides:
                 children.append({topic.title: [content.guide_page(g.id) for g in guides]})
         nav.append({j.name: children})
-    from . import checker_page
-
     nav += checker_page.navigation(content)
     nav.append({"Glossary": "glossary.md"})
     return nav

@@ -32,20 +32,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import loader, models
+from . import kinds as registry
+from .kinds import KINDS
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 SCHEMA_DIR = "schemas"
-
-# What each kind of file is, in the words shown by editors (hover on the file's first key).
-DESCRIPTIONS: dict[str, tuple[str, str]] = {
-    "sources": ("Sources", "content/sources.yml: the agency pages that guides and upgrade rules cite."),
-    "jurisdictions": ("Jurisdictions", "content/jurisdictions.yml: the states (top sections of the site) and their topics."),
-    "facts": ("Shared facts", "content/facts.yml: short facts inserted into text wherever {fact:ID} appears."),
-    "glossary": ("Glossary", "content/glossary.yml: abbreviations, explained wherever they appear on the site."),
-    "guide": ("Guide", "content/guides/<jurisdiction>/<name>.yml: one guide page."),
-    "pathway": ("Upgrade pathway", "content/pathways/<id>.yml: the requirements to upgrade a certificate, and their test cases."),
-}
 
 # Keywords pydantic may emit that draft-07 does not have (editors would silently ignore them).
 _NEWER_KEYWORDS = {"prefixItems", "$dynamicRef", "$dynamicAnchor", "unevaluatedProperties",
@@ -53,11 +44,8 @@ _NEWER_KEYWORDS = {"prefixItems", "$dynamicRef", "$dynamicAnchor", "unevaluatedP
 
 
 def kinds() -> dict[str, type[BaseModel]]:
-    """Every kind of content file and the model the loader validates it with."""
-    out: dict[str, type[BaseModel]] = {PurePosixPath(name).stem: model for name, model in loader.SINGLE_FILES.items()}
-    out["guide"] = models.Guide
-    out["pathway"] = loader._pathway_model()
-    return out
+    """Every kind of content file (its schema's name) and the model the loader validates it with."""
+    return {k.schema: k.model for k in KINDS}
 
 
 def schema_file(kind: str) -> str:
@@ -65,17 +53,9 @@ def schema_file(kind: str) -> str:
 
 
 def kind_of(rel: str | Path) -> str | None:
-    """The kind of a file given its path relative to the content folder (None: not a content file)."""
-    parts = PurePosixPath(Path(rel).as_posix()).parts
-    if not parts or PurePosixPath(parts[-1]).suffix not in (".yml", ".yaml"):
-        return None
-    if parts[0] == "guides" and len(parts) > 1:
-        return "guide"
-    if parts[0] == "pathways" and len(parts) == 2:
-        return "pathway"
-    if len(parts) == 1 and parts[0] in loader.SINGLE_FILES:
-        return PurePosixPath(parts[0]).stem
-    return None
+    """The schema name of a file given its path relative to the content folder (None: not a content file)."""
+    kind = registry.kind_of(rel)
+    return kind.schema if kind else None
 
 
 def modeline(rel: str | Path) -> str:
@@ -122,7 +102,8 @@ def generate(kind: str) -> dict[str, Any]:
     schema = _draft07(raw)
     if defs:
         schema["definitions"] = {name: _draft07(d, f"#/definitions/{name}") for name, d in defs.items()}
-    title, description = DESCRIPTIONS[kind]
+    entry = next(k for k in KINDS if k.schema == kind)
+    title, description = entry.title, entry.description
     schema.update({
         "$schema": DRAFT,
         # Relative, so it names the file wherever the repository is checked out.

@@ -38,6 +38,7 @@ class Located:
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
+    text: str = ""  # the text as read, so a position inside a value is found without reading the file again
 
     def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``path`` (or its key).
@@ -192,11 +193,13 @@ def load_located(text_or_bytes: str | bytes, display_path: str) -> Located:
     doc = Located(display_path)
     if isinstance(text_or_bytes, bytes):
         if len(text_or_bytes) > MAX_BYTES:
+            doc.text = text_or_bytes.decode("utf-8-sig", errors="replace")
             doc.errors.append(ContentError(display_path, 1, 1, f"file is larger than {MAX_BYTES // 1000} kB; split it up"))
             return doc
         try:
             text = text_or_bytes.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
+            doc.text = text_or_bytes.decode("utf-8-sig", errors="replace")
             before = text_or_bytes[: exc.start]
             line = before.count(b"\n") + 1
             col = len(before) - (before.rfind(b"\n") + 1) + 1
@@ -207,9 +210,11 @@ def load_located(text_or_bytes: str | bytes, display_path: str) -> Located:
             return doc
     else:
         text = text_or_bytes
+        doc.text = text
         if len(text) > MAX_BYTES:
             doc.errors.append(ContentError(display_path, 1, 1, f"file is larger than {MAX_BYTES // 1000} kB; split it up"))
             return doc
+    doc.text = text
     deep = _too_deep_flow(text)
     if deep is not None:
         doc.errors.append(ContentError(

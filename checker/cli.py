@@ -47,10 +47,8 @@ def default_content_dir() -> Path:
 def load_pathways(content_dir: Path) -> dict[str, dict[str, Any]]:
     """Every pathway, compiled for the engine, in file order. Raises ContentErrors."""
     from certkb.loader import load_content
-    from certkb.pathway import compile_pathway
 
-    content = load_content(content_dir)
-    return {pid: compile_pathway(p, content.sources, content.guides) for pid, p in content.pathways.items()}
+    return load_content(content_dir).compiled
 
 
 def pick(pathways: dict[str, dict[str, Any]], ident: str) -> dict[str, Any]:

@@ -21,12 +21,14 @@ from certkb.pathway import case_failures, compile_pathway, requirement_list
 from .conftest import ROOT, check_golden
 
 FIXTURE = ROOT / "tests" / "fixtures" / "content"
+GUIDE = ROOT / "tests" / "fixtures" / "pathway_guide"  # the upgrade guide that shows the pathway 'example'
 HERE = ROOT / "tests" / "pathway_content"
 BAD = sorted(p for p in HERE.iterdir() if p.is_dir() and p.name != "valid")
 
 
 def make_content(tmp_path: Path, case: Path) -> Path:
     shutil.copytree(FIXTURE, tmp_path / "content")
+    shutil.copytree(GUIDE, tmp_path / "content", dirs_exist_ok=True)
     shutil.copytree(case, tmp_path / "content", dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
     return Path("content")
 

@@ -1,0 +1,226 @@
+"""Checks of a pathway file that its model cannot make.
+
+:func:`check_pathway` (called by the loader once every file has loaded)
+checks that every rule reads inputs that exist, with the right types, that
+names are unique, that each requirement cites one of the pathway's own
+sources, and that there is a case of answers the checker refuses; it compiles
+each rule once, on the way. :func:`check_cases` then runs every case's answers
+through the compiled pathway. Each problem is a ``file:line:col`` message.
+(References to other files, such as ``sources`` and ``next_steps``, are
+checked by the loader with every other reference: see :mod:`certkb.kinds`.)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from checker import engine
+
+from ..errors import ContentError, did_you_mean, field_name
+from ..rules import RuleError, compile_rule
+from ..yamlpos import Located
+from .cases import case_answers
+from .compiler import Rules, num
+from .model import PLACEHOLDERS, EntryField, Input, Pathway, inputs_by_name
+
+_PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+
+
+class _Errors:
+    def __init__(self, doc: Located):
+        self.doc = doc
+        self.list: list[ContentError] = []
+
+    def add(self, path: tuple, message: str, *, key: bool = False) -> None:
+        self.list.append(self.doc.error(path, f"{field_name(path)}: {message}", key=key))
+
+    def at(self, line: int, col: int, path: tuple, message: str) -> None:
+        self.list.append(ContentError(self.doc.display_path, line, col, f"{field_name(path)}: {message}"))
+
+
+def _rule_position(doc: Located, path: tuple, text: str, offset: int) -> tuple[int, int]:
+    """The line and column of ``text[offset]`` in the file, where it can be found exactly."""
+    line, col = doc.where(path)
+    lines = doc.text.split("\n")  # the text the loader read: the file is not read again
+    if line > len(lines):
+        return line, col
+    head = lines[line - 1][col - 1:]
+    token = re.match(r"\S{0,12}", text[offset:]).group(0)  # never crosses a folded line
+
+    def found(ln: int, c: int) -> bool:
+        return 0 < ln <= len(lines) and lines[ln - 1][c - 1:c - 1 + len(token)] == token
+
+    if head[:1] in ("|", ">"):
+        # A block scalar: each source line is one line of text, less the block's indentation,
+        # joined to the next by one character (a space when folded, else a line break).
+        body = [ln for ln in range(line + 1, len(lines) + 1) if lines[ln - 1].strip()]
+        base = len(lines[body[0] - 1]) - len(lines[body[0] - 1].lstrip()) if body else 0
+        rest = offset
+        for ln in body:
+            content = lines[ln - 1][base:]
+            if rest <= len(content):
+                return (ln, base + 1 + rest) if found(ln, base + 1 + rest) else (line, col)
+            rest -= len(content) + 1
+        return line, col
+    shift = 1 if head[:1] in ("'", '"') else 0
+    first = text.split("\n")[0]
+    if offset <= len(first) and found(line, col + shift + offset):
+        return line, col + shift + offset
+    return line, col
+
+
+def _check_input(spec: Input | EntryField, path: tuple, err: _Errors) -> None:
+    kind = spec.type
+    if kind == "choice":
+        if not spec.choices:
+            err.add(path + ("type",), "a choice needs 'choices': the values the educator may pick")
+        values = [c.value for c in spec.choices]
+        for i, c in enumerate(spec.choices):
+            if c.value in values[:i]:
+                err.add(path + ("choices", i, "value"), f"'{c.value}' is listed twice")
+    elif spec.choices:
+        err.add(path + ("choices",), f"only a choice has 'choices'; this input is a {kind}", key=True)
+    bounds = [b for b in ("at_least", "more_than", "at_most") if getattr(spec, b) is not None]
+    if kind != "number":
+        for b in bounds + (["unit"] if spec.unit else []):
+            err.add(path + (b,), f"only a number has '{b}'; this input is a {kind}", key=True)
+    else:
+        if spec.at_least is not None and spec.more_than is not None:
+            err.add(path + ("more_than",), "give 'at_least' or 'more_than', not both", key=True)
+        low = spec.at_least if spec.at_least is not None else spec.more_than
+        if low is not None and spec.at_most is not None and spec.at_most < low:
+            err.add(path + ("at_most",), f"{num(spec.at_most)} is less than the lowest allowed answer, {num(low)}")
+    if isinstance(spec, Input):
+        if kind == "list":
+            if not spec.fields:
+                err.add(path + ("type",), "a list needs 'fields': what each entry holds")
+            names = [f.name for f in spec.fields]
+            for i, f in enumerate(spec.fields):
+                if f.name in names[:i]:
+                    err.add(path + ("fields", i, "name"), f"a field named '{f.name}' is already given")
+                _check_input(f, path + ("fields", i), err)
+        else:
+            if spec.fields:
+                err.add(path + ("fields",), f"only a list has 'fields'; this input is a {kind}", key=True)
+            if spec.max_entries is not None:
+                err.add(path + ("max_entries",), f"only a list has 'max_entries'; this input is a {kind}", key=True)
+
+
+def _check_message(text: str | None, path: tuple, fillable: bool | None, err: _Errors) -> None:
+    """Placeholders must be known, and fillable: ``fillable`` says whether the rule is
+    'quantity >= number' (None: the rule has its own error, so say nothing more)."""
+    if text is None:
+        return
+    for match in _PLACEHOLDER_RE.finditer(text):
+        word = match.group(1)
+        if word not in PLACEHOLDERS:
+            err.add(path, f"'{{{word}}}' is not something a message can show{did_you_mean(word, PLACEHOLDERS)}; "
+                          f"messages may use {{remaining}}, {{value}} and {{threshold}}")
+        elif path[-1] in ("met", "text") and word != "threshold":
+            err.add(path, f"'{{{word}}}' can only be shown in 'unmet' and 'unknown' messages; "
+                          f"'{path[-1]}' may show {{threshold}}")
+        elif fillable is False:
+            err.add(path, f"'{{{word}}}' needs a rule of the form 'quantity >= number', e.g. 'experience_years >= 4'")
+
+
+
+def check_pathway(pathway: Pathway, doc: Located) -> tuple[list[ContentError], Rules | None]:
+    """Every problem the model alone cannot see, as file:line:col errors, and the compiled
+    rules (None unless every rule compiled)."""
+    err = _Errors(doc)
+    inputs = inputs_by_name(pathway)
+
+    for i, spec in enumerate(pathway.inputs):
+        path = ("inputs", i)
+        if inputs[spec.name] is not spec:
+            err.add(path + ("name",), f"an input named '{spec.name}' is already given")
+        _check_input(spec, path, err)
+        if spec.instead_of is not None:
+            other = inputs.get(spec.instead_of)
+            if other is None or other is spec:
+                err.add(path + ("instead_of",), f"no other input is named '{spec.instead_of}'"
+                                                f"{did_you_mean(spec.instead_of, [n for n in inputs if n != spec.name])}")
+            elif spec.type not in ("number", "list") or other.type not in ("number", "list"):
+                err.add(path + ("instead_of",), "only numbers and lists can stand instead of each other")
+
+    if pathway.expiry is not None:
+        spec = inputs.get(pathway.expiry.input)
+        if spec is None:
+            err.add(("expiry", "input"), f"no input is named '{pathway.expiry.input}'{did_you_mean(pathway.expiry.input, inputs)}")
+        elif spec.type != "date":
+            err.add(("expiry", "input"), f"'{spec.name}' is a {spec.type}; the expiry counts from a date input")
+
+    rules: Rules = []
+    seen: list[str] = []
+    for i, req in enumerate(pathway.requirements):
+        path = ("requirements", i)
+        if req.id in seen:
+            err.add(path + ("id",), f"a requirement with the id '{req.id}' is already given")
+        seen.append(req.id)
+        if req.source not in pathway.sources:
+            err.add(path + ("source",), f"'{req.source}' is not one of this pathway's sources "
+                                        f"({', '.join(pathway.sources)}){did_you_mean(req.source, pathway.sources)}")
+        if req.rule is not None and req.checks:
+            err.add(path + ("checks",), "give either 'rule' (with 'unmet') or 'checks', not both", key=True)
+        elif req.rule is None and not req.checks:
+            err.add(path, "missing 'rule': the condition this requirement checks (or 'checks' for several)")
+        elif req.rule is not None and req.unmet is None:
+            err.add(path, "missing 'unmet': what the educator is told when the rule is not met")
+        elif req.rule is None and (req.unmet is not None or req.unknown is not None):
+            key = "unmet" if req.unmet is not None else "unknown"
+            err.add(path + (key,), f"with 'checks', each check has its own '{key}'", key=True)
+        if req.rule is not None:
+            targets = [(path, req.rule, req.unmet, req.unknown)]
+        else:
+            targets = [(path + ("checks", k), c.rule, c.unmet, c.unknown) for k, c in enumerate(req.checks)]
+        fillable: list[bool | None] = []
+        compiled = []
+        for where, rule, unmet, unknown in targets:
+            try:
+                compiled.append(compile_rule(rule, inputs))
+                fillable.append(compiled[-1].quantity is not None)
+            except RuleError as exc:
+                fillable.append(None)
+                line, col = _rule_position(doc, where + ("rule",), rule, exc.offset)
+                err.at(line, col, where + ("rule",), exc.message)
+            _check_message(unmet, where + ("unmet",), fillable[-1], err)
+            _check_message(unknown, where + ("unknown",), fillable[-1], err)
+        rules.append(compiled)
+        # {threshold} in text and met is the first 'quantity >= number' rule's number.
+        either = None if None in fillable else any(fillable)
+        _check_message(req.text, path + ("text",), either, err)
+        _check_message(req.met, path + ("met",), either, err)
+
+    if not any(case.problems for case in pathway.cases):
+        err.add(("cases",), "no case gives answers that the checker refuses; add one whose 'problems' list "
+                            "the messages it must give, so that a checker which stops refusing them is noticed",
+                key=True)
+    return err.list, (None if err.list else rules)
+
+
+def check_cases(pathway: Pathway, compiled: dict[str, Any], doc: Located) -> list[ContentError]:
+    """Every case must be well formed, and its answers valid unless it expects problems."""
+    err = _Errors(doc)
+    ids = [r.id for r in pathway.requirements]
+    names: list[str] = []
+    for i, case in enumerate(pathway.cases):
+        path = ("cases", i)
+        if case.name in names:
+            err.add(path + ("name",), f"another case is already named '{case.name}'")
+        names.append(case.name)
+        for key in ("requirements", "remaining"):
+            for rid in getattr(case, key):
+                if rid not in ids:
+                    err.add(path + (key, rid), f"no requirement has the id '{rid}'{did_you_mean(rid, ids)}", key=True)
+        if case.problems:
+            if case.status or case.requirements or case.remaining or case.expires_on:
+                err.add(path + ("problems",), "a case expects either problems or a result, not both", key=True)
+            continue
+        if case.status is None:
+            err.add(path, "missing 'status': the overall result this case expects (eligible, not_yet or incomplete)")
+        for problem in engine.check_answers(compiled, case_answers(case)):
+            err.add(path + ("answers",), f"{problem} (if this is on purpose, list it under 'problems')")
+        if case.expires_on is not None and pathway.expiry is None:
+            err.add(path + ("expires_on",), "this pathway has no 'expiry'", key=True)
+    return err.list

@@ -1,0 +1,46 @@
+"""The requirement list an upgrade guide shows, from the compiled pathway."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .compiler import compile_pathway
+from .model import Input, Pathway, inputs_by_name
+
+
+def requirement_list(pathway: Pathway, compiled: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The requirements as the upgrade guide lists them.
+
+    ``compiled`` is the pathway as :func:`~certkb.pathway.compile_pathway` made it
+    (``Content.compiled[id]``); without it the pathway is compiled here.
+
+    ``accepted`` lists, for each ``CHOICE in [...]`` a requirement's rules test,
+    the question and the labels of the values that count (for example the
+    accrediting associations whose schools' experience is approved), so the
+    guide shows the very list the checker applies.
+    """
+    if compiled is None:
+        compiled = compile_pathway(pathway, {}, {})
+    inputs = inputs_by_name(pathway)
+    out = []
+    for r in compiled["requirements"]:
+        accepted: list[dict[str, Any]] = []
+        for check in r["checks"]:
+            _accepted(check["rule"], inputs, None, accepted)
+        out.append({"id": r["id"], "title": r["title"], "text": r["text"], "source": r["source"], "accepted": accepted})
+    return out
+
+
+def _accepted(node: Any, inputs: dict[str, Input], within: Input | None, out: list[dict[str, Any]]) -> None:
+    if not isinstance(node, list) or not node:
+        return
+    if node[0] == "sum":
+        within = inputs[node[1]]
+    if node[0] == "in" and node[1][0] in ("input", "field"):
+        name = node[1][1]
+        spec = next(f for f in within.fields if f.name == name) if node[1][0] == "field" else inputs[name]
+        labels = {c.value: c.label for c in spec.choices}
+        out.append({"label": spec.label, "choices": [labels[v] for v in node[2]]})
+        return
+    for part in node[1:]:
+        _accepted(part, inputs, within, out)

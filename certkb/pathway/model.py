@@ -1,0 +1,158 @@
+"""The pathway file's model: what staff may write in ``content/pathways/<id>.yml``.
+
+The pydantic models say which fields a pathway file has (the loader validates
+with them and the editors' JSON Schema is generated from them);
+:mod:`certkb.pathway.checks` checks what a model cannot.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import AfterValidator, Field, StringConstraints, field_validator
+
+from ..models import Id, Markdown, PlainText, Strict
+
+NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+def _name_ok(value: str) -> str:
+    if not re.match(NAME_PATTERN, value):
+        raise ValueError(f"'{value[:40]}' is not a valid name; use lower-case letters, digits and '_', "
+                         f"starting with a letter (rules and answers write it)")
+    return value
+
+
+Name = Annotated[
+    str,
+    StringConstraints(max_length=40),
+    AfterValidator(_name_ok),
+    Field(description="Lower-case letters, digits and '_', starting with a letter: the name rules and answers use.",
+          json_schema_extra={"pattern": NAME_PATTERN}),
+]
+RuleText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=2000),
+    Field(description="A yes/no condition over the inputs, e.g. 'experience_years >= 4'. See content/README.md."),
+]
+Message = Annotated[
+    PlainText,
+    Field(description="Shown to the educator. May use {remaining}, {value} and {threshold} in a 'quantity >= number' rule."),
+]
+Status = Literal["met", "unmet", "unknown"]
+Overall = Literal["eligible", "not_yet", "incomplete"]
+
+PLACEHOLDERS = ("remaining", "value", "threshold")
+
+
+def _no_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"should be a number, not {'true' if value else 'false'}")
+    return value
+
+
+class Choice(Strict):
+    value: Id = Field(description="What answers and rules write, e.g. 'mo_public'.")
+    label: PlainText = Field(description="What the educator sees.")
+
+
+class EntryField(Strict):
+    """One field of each entry of a list input."""
+
+    name: Name
+    type: Literal["number", "boolean", "choice"]
+    label: PlainText = Field(description="A short name for the question, shown on the form and in messages.")
+    hint: Optional[PlainText] = Field(default=None, description="One line of help shown under the question.")
+    unit: Optional[PlainText] = Field(default=None, description="For numbers: what is counted, e.g. 'years'.")
+    at_least: Optional[float] = Field(default=None, description="For numbers: the smallest allowed answer.")
+    more_than: Optional[float] = Field(default=None, description="For numbers: answers must be larger than this.")
+    at_most: Optional[float] = Field(default=None, description="For numbers: the largest allowed answer.")
+    choices: list[Choice] = Field(default_factory=list, description="For choices: the allowed values, in order.")
+
+    _numbers = field_validator("at_least", "more_than", "at_most", mode="before")(_no_bool)
+
+
+class Input(EntryField):
+    """One question of the checker; its ``name`` is the key in the answers."""
+
+    type: Literal["number", "boolean", "choice", "date", "list"]
+    fields: list[EntryField] = Field(default_factory=list, description="For lists: the fields of each entry.")
+    instead_of: Optional[Name] = Field(
+        default=None,
+        description="Another input this one replaces: answers may give one of the two, never both; "
+                    "the one not given then counts as none.",
+    )
+    max_entries: Optional[int] = Field(default=None, ge=1, le=1000, description="For lists: the most entries allowed.")
+
+
+class Check(Strict):
+    rule: RuleText
+    unmet: Message = Field(description="What is missing when the rule is not met.")
+    unknown: Optional[Message] = Field(
+        default=None, description="Shown while the rule cannot be decided; by default, the questions still unanswered.")
+
+
+class Requirement(Strict):
+    id: Id
+    title: PlainText = Field(description="A short name, e.g. 'Mentoring'.")
+    text: PlainText = Field(description="The requirement in full, as the guide lists it. "
+                                        "{threshold} shows the number its first 'quantity >= number' rule needs.")
+    source: Id = Field(description="The source (sources.yml) that states this requirement.")
+    met: Message = Field(description="Shown when the requirement is met; may show {threshold}, as 'text' does.")
+    rule: Optional[RuleText] = Field(default=None, description="The condition; or use 'checks' for several.")
+    unmet: Optional[Message] = Field(default=None, description="With 'rule': what is missing when it is not met.")
+    unknown: Optional[Message] = None
+    checks: list[Check] = Field(default_factory=list, description="Several conditions, each with its own message.")
+
+    def all_checks(self) -> list[Check]:
+        if self.rule is not None:
+            return [Check(rule=self.rule, unmet=self.unmet or "Not met.", unknown=self.unknown)]
+        return list(self.checks)
+
+
+class NextStep(Strict):
+    guide: Id = Field(description="The guide to read next.")
+    text: PlainText = Field(description="Why, in one line.")
+
+
+class Expiry(Strict):
+    input: Name = Field(description="The date input the certificate was issued on.")
+    years: int = Field(ge=1, le=99, description="How many years the certificate is valid.")
+
+
+class Case(Strict):
+    """A test staff can write: answers and the result they must give."""
+
+    name: PlainText
+    answers: dict[str, Any] = Field(default_factory=dict, description="As in the JSON the checker reads.")
+    status: Optional[Overall] = Field(default=None, description="The overall result expected.")
+    requirements: dict[str, Status] = Field(default_factory=dict, description="Requirement id: expected status.")
+    remaining: dict[str, Optional[float]] = Field(default_factory=dict, description="Requirement id: expected remaining.")
+    expires_on: Optional[_dt.date] = None
+    problems: list[PlainText] = Field(
+        default_factory=list, description="For answers that cannot be checked: the expected messages, in order.")
+
+
+class Pathway(Strict):
+    id: Id
+    title: PlainText
+    jurisdiction: Id
+    summary: Optional[Markdown] = None
+    last_reviewed: _dt.date
+    sources: list[Id] = Field(min_length=1)
+    determination: PlainText = Field(description="Who makes the final decision; shown with every result.")
+    inputs: list[Input] = Field(min_length=1)
+    requirements: list[Requirement] = Field(min_length=1)
+    expiry: Optional[Expiry] = None
+    next_steps: list[NextStep] = Field(default_factory=list)
+    cases: list[Case] = Field(default_factory=list)
+
+
+def inputs_by_name(pathway: Pathway) -> dict[str, Input]:
+    """The pathway's inputs by name (the first, where a name is given twice: checks reports that)."""
+    out: dict[str, Input] = {}
+    for spec in pathway.inputs:
+        out.setdefault(spec.name, spec)
+    return out
