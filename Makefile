@@ -12,7 +12,10 @@ CHROMIUM ?= /usr/bin/chromium
 # MkDocs 1.6 prints a banner about its successor on every run; it is not ours to act on.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test validate schemas chromium bench-build bench-widget clean
+# The server the tests publish through; Debian's package, like Chromium.
+NGINX ?= /usr/sbin/nginx
+
+.PHONY: setup serve build test validate schemas chromium nginx bench-build bench-widget clean
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -33,21 +36,32 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The publishing tests serve the built site through Debian's nginx with the configuration the
+# build writes (tests/test_nginx.py); the tests start and stop their own, unprivileged instance.
+nginx:
+	@test -x $(NGINX) || { \
+	  echo "Installing Debian's nginx for the publishing tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+
 serve: setup
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
 build: setup
 	$(BIN)/mkdocs build --strict --clean
 
+# `make validate FORMAT=github` prints GitHub Actions annotations instead (the pull-request check);
+# CONTENT_DIR=... validates another folder. Set on the command line only, never from the environment.
+CONTENT_DIR = content
+FORMAT      = text
 validate: $(PY_STAMP)
-	$(BIN)/python -m certkb validate content
+	$(BIN)/python -m certkb validate $(CONTENT_DIR) --format $(FORMAT)
 
 # Editors' JSON Schemas (schemas/*.schema.json), generated from the content model (certkb/models.py,
 # certkb/pathway.py); commit the result. tests/test_schema.py fails while they are out of date.
 schemas: $(PY_STAMP)
 	$(BIN)/python -m certkb schema schemas
 
-test: setup chromium
+test: setup chromium nginx
 	$(BIN)/python -m pytest
 
 bench-build: setup

@@ -1,7 +1,7 @@
 """The eligibility checker pages: ``checker/<pathway-id>/`` and the index ``checker/``.
 
 Plain functions, callable without an MkDocs build. Each checker page is
-rendered at build time from the compiled pathway (:func:`certkb.pathway.compile_pathway`)
+rendered at build time from the compiled pathway (``Content.compiled``)
 through ``checker.md.j2``: a real HTML form (labels, hints, units, fieldsets,
 an error summary, inline error slots) and the requirement checklist, so the
 page reads as a complete checklist without JavaScript. The widget
@@ -208,11 +208,6 @@ def render_checkers(content: Content, env: jinja2.Environment) -> str:
     return env.get_template("checkers.md.j2").render(ctx)
 
 
-def compiled_pathways(content: Content) -> dict[str, dict]:
-    """Every pathway as the loader compiled it (once per load)."""
-    return dict(content.compiled)
-
-
 def _by_jurisdiction(content: Content) -> dict[str, list[Any]]:
     """The pathways and choosers of each jurisdiction (in jurisdictions.yml's order), choosers first."""
     out: dict[str, list[Any]] = {}
@@ -229,7 +224,7 @@ def pages(content: Content, env: jinja2.Environment) -> list[tuple[str, str, str
     if not content.pathways:
         return []
     out = []
-    for pid, compiled in compiled_pathways(content).items():
+    for pid, compiled in content.compiled.items():  # compiled once, by the loader
         out.append((content.checker_page(pid), render_checker(content, pid, compiled, env),
                     content.files[("pathway", pid)]))
     for cid, compiled in content.compiled_choosers.items():

@@ -4,6 +4,9 @@
 
 Prints one line per problem (file:line:col: message) and exits 1 when there
 are any; prints a one-line summary and exits 0 when the content is valid.
+With ``--format github`` each problem is instead a GitHub Actions workflow command
+on stdout (``::error file=...,line=...,col=...::message``), which GitHub shows as an
+annotation on that line of the pull request.
 """
 
 from __future__ import annotations
@@ -12,16 +15,39 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import ContentErrors
+from .errors import ContentError, ContentErrors
 from .loader import load_content
 
+FORMATS = ("text", "github")
 
-def validate(content_dir: Path) -> int:
+
+# GitHub's workflow-command escaping, as its toolkit does it (@actions/core, command.ts:
+# escapeData and escapeProperty): without it a '%' or a newline in a message, or a ':' or
+# ',' in a file name, would cut the command short.
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(error: ContentError) -> str:
+    """One problem as a GitHub Actions error annotation on its file, line and column."""
+    properties = {"file": error.path, "line": str(error.line), "col": str(error.column)}
+    listed = ",".join(f"{key}={_escape_property(value)}" for key, value in properties.items())
+    return f"::error {listed}::{_escape_data(error.message)}"
+
+
+def validate(content_dir: Path, output_format: str = "text") -> int:
     try:
         content = load_content(content_dir)
     except ContentErrors as exc:
         for error in exc.errors:
-            print(error, file=sys.stderr)
+            if output_format == "github":
+                print(github_annotation(error))  # workflow commands are read from stdout
+            else:
+                print(error, file=sys.stderr)
         count = len(exc.errors)
         print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
         return 1
@@ -50,12 +76,14 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check every content file and report every problem")
     v.add_argument("content_dir", nargs="?", default="content", type=Path)
+    v.add_argument("--format", choices=FORMATS, default="text", dest="output_format",
+                   help="text: file:line:col: message on stderr; github: GitHub Actions annotations on stdout")
     s = sub.add_parser("schema", help="write the JSON Schemas editors use, generated from the content model")
     s.add_argument("out_dir", nargs="?", default="schemas", type=Path)
     s.add_argument("--check", action="store_true", help="write nothing; exit 1 if any schema is out of date")
     args = parser.parse_args(argv)
     if args.command == "validate":
-        return validate(args.content_dir)
+        return validate(args.content_dir, args.output_format)
     if args.command == "schema":
         return schema(args.out_dir, args.check)
     return 2  # pragma: no cover - argparse rejects unknown commands

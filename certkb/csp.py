@@ -60,7 +60,13 @@ Chromium and records every violation):
     the server; this refuses it.
 
 Not settable from a meta tag (they need HTTP headers from the host):
-``frame-ancestors``, ``report-uri``/``report-to`` and ``sandbox``.
+``frame-ancestors``, ``report-uri``/``report-to`` and ``sandbox``. The build
+also writes each page's policy as server configuration (:mod:`certkb.headers`):
+the same policy plus :data:`HEADER_ONLY`, so the meta tag and the header cannot drift.
+
+``frame-ancestors 'none'`` (header only)
+    No page of the site may be shown in a frame, on any origin (clickjacking:
+    a checker under someone else's page).
 """
 
 from __future__ import annotations
@@ -167,19 +173,29 @@ def policy(page_html: str) -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives)
 
 
-def meta_tag(page_html: str) -> str:
-    content = escape(policy(page_html))  # ' kept readable
+# Directives a browser ignores in a meta tag: sent only as an HTTP header (certkb/headers.py).
+HEADER_ONLY = (("frame-ancestors", ("'none'",)),)
+
+
+def header_policy(page_policy: str) -> str:
+    """The policy a server sends with a page: the page's own policy, then :data:`HEADER_ONLY`."""
+    return "; ".join([page_policy, *(f"{name} {' '.join(values)}" for name, values in HEADER_ONLY)])
+
+
+def meta_tag(page_html: str, page_policy: str | None = None) -> str:
+    content = escape(policy(page_html) if page_policy is None else page_policy)  # ' kept readable
     return f'<meta http-equiv="{META_NAME}" content="{content}">'
 
 
-def apply(page_html: str) -> str:
+def apply(page_html: str, page_policy: str | None = None) -> str:
     """The page with its policy as the first element of ``<head>`` that could load or run anything.
 
     Only ``<meta charset>`` stays in front of it: the browser looks for the
     charset in the first 1024 bytes, and a long policy must not push it out.
     Pages without a ``<head>`` (or that already carry a policy) are returned
-    unchanged.
+    unchanged. ``page_policy``, when given, is the page's :func:`policy` computed
+    once by the caller (the build also sends it as a header).
     """
     if _EXISTING_RE.search(page_html):
         return page_html
-    return insert_at_head_top(page_html, meta_tag(page_html))
+    return insert_at_head_top(page_html, meta_tag(page_html, page_policy))

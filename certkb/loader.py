@@ -456,7 +456,9 @@ class _Loader:
             if f.obj is not None:
                 shown.update((f.obj.pathway, f.obj.chooser))
             elif isinstance(f.doc.data, dict):
-                shown.update((f.doc.data.get("pathway"), f.doc.data.get("chooser")))
+                for key in ("pathway", "chooser"):
+                    if isinstance(f.doc.data.get(key), str):
+                        shown.add(f.doc.data[key])
             else:
                 return None
         return shown

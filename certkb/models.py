@@ -145,6 +145,8 @@ class Jurisdiction(Strict):
     agency: PlainText = Field(description="The certifying agency's name.")
     summary: Markdown
     topics: list[Topic] = Field(min_length=1, description="Navigation sections, in order.")
+    home_card: Optional[Markdown] = Field(
+        default=None, description="The text of this jurisdiction's card on the home page; by default its summary.")
 
 
 class JurisdictionsFile(Strict):

@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from . import checker_page, csp, freshness, htmlsafe, render, runtime
+from . import checker_page, freshness, headers, htmlsafe, render, runtime
 from .errors import ContentErrors
 from .loader import Content, load_content
 
@@ -36,7 +36,8 @@ class CertKBConfig(base.Config):
     stale_after_months = c.Type(int, default=12)
     """Warn about guides and pathways not reviewed within this many months (a warning strict mode does not count)."""
     csp = c.Type(bool, default=True)
-    """Give every page a strict Content Security Policy in a meta tag (see certkb/csp.py)."""
+    """Give every page a strict Content Security Policy in a meta tag (see certkb/csp.py), and write the
+    same policies with the other security headers as server configuration (see certkb/headers.py)."""
 
 
 class CertKBPlugin(BasePlugin[CertKBConfig]):
@@ -45,6 +46,7 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
     def __init__(self) -> None:
         self.content: Content | None = None
         self.preloads: list[tuple[str, str]] = []  # the checker runtime's files, for its pages' <head>
+        self.policies = headers.Policies()  # each page's CSP: its meta tag and the server's header
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -59,7 +61,9 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
                 f"{count} problem{'s' if count != 1 else ''} in the content; nothing was built. Fix the lines above and build again."
             ) from None
         self.env = render.make_env(self.config.templates)
+        self.policies = headers.Policies()
         self.abbreviations = render.abbreviations(self.content)  # appended to every page
+        self.home_cards = render.render_home_cards(self.content, self.env)  # one per jurisdiction, on the home page
         freshness.warn_due(self.content, today=freshness.today(), stale_after_months=self.config.stale_after_months)
         if self.config.nav:
             user_nav = [item for item in (config.nav or []) if item not in ("index.md", {"Home": "index.md"})]
@@ -100,6 +104,8 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled or self.content is None:
             return None
+        if page.file.src_uri == render.HOME_PAGE:
+            markdown = render.with_home_cards(markdown, self.home_cards)
         return markdown + "\n" + self.abbreviations + "\n"
 
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
@@ -131,10 +137,16 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         output = checker_page.start_runtime_early(output, page.url, self.preloads)
         if not self.config.csp:
             return output
-        return csp.apply(output)
+        return self.policies.apply(output, page.file.dest_uri)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
         # Theme pages that are not Markdown pages (404.html) get the same policy.
         if not self.config.enabled or not self.config.csp or not template_name.endswith(".html"):
             return None
-        return csp.apply(output_content)
+        return self.policies.apply(output_content, template_name)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # The same policies, with the headers a meta tag cannot carry, as nginx and _headers files.
+        if self.config.enabled and self.config.csp:
+            for problem in headers.write(Path(config.site_dir), self.policies, headers.base_path(config.site_url)):
+                log.warning(problem)

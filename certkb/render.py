@@ -18,8 +18,9 @@ from .loader import Content
 from .pathway import requirement_list
 from .templating import PageRenderer, common, indent, long_date, make_env, plain, yaml_string
 
-__all__ = ["PageRenderer", "abbreviations", "common", "indent", "long_date", "make_env", "navigation", "pages",
-           "plain", "render_glossary", "render_guide", "render_jurisdiction", "sources_for", "yaml_string"]
+__all__ = ["HOME_CARDS", "PageRenderer", "abbreviations", "common", "indent", "long_date", "make_env", "navigation", "pages",
+           "plain", "render_glossary", "render_guide", "render_home_cards", "render_jurisdiction", "sources_for",
+           "with_home_cards", "yaml_string"]
 
 
 def sources_for(content: Content, ids: Iterable[str]) -> list[models.Source]:
@@ -61,6 +62,22 @@ def render_jurisdiction(content: Content, jurisdiction_id: str, env: jinja2.Envi
     topics = [(t, content.guides_in(j.id, t.id)) for t in j.topics]
     ctx.update(jurisdiction=j, topics=topics, guide_page=content.guide_page)
     return env.get_template("jurisdiction.md.j2").render(ctx)
+
+
+HOME_PAGE = "index.md"
+HOME_CARDS = "<!-- certkb: jurisdiction cards -->"  # the line of docs/index.md the cards replace
+
+
+def render_home_cards(content: Content, env: jinja2.Environment) -> str:
+    """The home page's cards, one per jurisdiction, in content order (template ``home-cards.md.j2``)."""
+    ctx = common(content, HOME_PAGE)
+    ctx.update(jurisdictions=list(content.jurisdictions.values()))
+    return env.get_template("home-cards.md.j2").render(ctx)
+
+
+def with_home_cards(markdown: str, cards: str) -> str:
+    """The home page's Markdown with its cards line replaced by ``cards``."""
+    return "\n".join(cards.rstrip("\n") if line.strip() == HOME_CARDS else line for line in markdown.split("\n"))
 
 
 def render_glossary(content: Content, env: jinja2.Environment) -> str:

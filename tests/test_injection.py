@@ -52,7 +52,7 @@ PLAIN_PAYLOADS: list[tuple[str, tuple, str]] = [
     ("sources.yml", ("sources", "id=mo-help-guide", "agency"), "{{ config }} `x` \\ DESE"),
     ("pathways/mo-ipc-to-ccpc.yml", ("title",), "<script>alert(111)</script> IPC to CCPC"),
     ("pathways/mo-ipc-to-ccpc.yml", ("inputs", 0, "label"), "\"><img src=x onerror=alert(112)> years"),
-    ("pathways/mo-ipc-to-ccpc.yml", ("inputs", 0, "hint"), "{{ 7*7 }} <b>hint</b>"),
+    ("pathways/mo-ipc-to-ccpc.yml", ("inputs", "name=pd_contact_hours", "hint"), "{{ 7*7 }} <b>hint</b>"),
     ("pathways/mo-ipc-to-ccpc.yml", ("inputs", 0, "unit"), "<i onmouseover=alert(113)>years</i>"),
     ("pathways/mo-ipc-to-ccpc.yml", ("inputs", 2, "label"), "</script><script>alert(114)</script> approved"),
     ("pathways/mo-ipc-to-ccpc.yml", ("requirements", 0, "title"), "<svg onload=alert(115)> Experience"),
