@@ -32,11 +32,11 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_annotation(error: ContentError) -> str:
-    """One problem as a GitHub Actions error annotation on its file, line and column."""
+def github_annotation(error: ContentError, level: str = "error") -> str:
+    """One problem as a GitHub Actions annotation (``error`` or ``warning``) on its file, line and column."""
     properties = {"file": error.path, "line": str(error.line), "col": str(error.column)}
     listed = ",".join(f"{key}={_escape_property(value)}" for key, value in properties.items())
-    return f"::error {listed}::{_escape_data(error.message)}"
+    return f"::{level} {listed}::{_escape_data(error.message)}"
 
 
 def validate(content_dir: Path, output_format: str = "text") -> int:
@@ -51,8 +51,14 @@ def validate(content_dir: Path, output_format: str = "text") -> int:
         count = len(exc.errors)
         print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
         return 1
+    for warning in content.warnings:
+        if output_format == "github":
+            print(github_annotation(warning, "warning"))
+        else:
+            print(f"{warning.path}:{warning.line}:{warning.column}: warning: {warning.message}", file=sys.stderr)
     print(
         f"Content is valid: {len(content.guides)} guides, {len(content.pathways)} pathways, "
+        f"{len(content.choosers)} choosers, "
         f"{len(content.facts)} facts, {len(content.glossary)} glossary terms, {len(content.sources)} sources."
     )
     return 0

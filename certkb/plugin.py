@@ -65,6 +65,8 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         self.abbreviations = render.abbreviations(self.content)  # appended to every page
         self.home_cards = render.render_home_cards(self.content, self.env)  # one per jurisdiction, on the home page
         freshness.warn_due(self.content, today=freshness.today(), stale_after_months=self.config.stale_after_months)
+        for warning in self.content.warnings:  # like review reminders: shown, never failing a strict build
+            freshness.log.log(freshness.REVIEW_DUE, str(warning))
         if self.config.nav:
             user_nav = [item for item in (config.nav or []) if item not in ("index.md", {"Home": "index.md"})]
             config.nav = [{"Home": "index.md"}, *render.navigation(self.content), *user_nav]

@@ -2,7 +2,8 @@
 
 Each folder under tests/pathway_content/ holds a pathway file laid over a copy
 of the valid fixture content (tests/fixtures/content/); ``expected.txt``
-beside it holds every line staff should see. ``valid/`` must load cleanly.
+beside it holds every line staff should see. ``valid/`` must load cleanly; a
+folder with ``warnings.txt`` instead loads, with exactly those warnings.
 Add a case by adding a folder; write its expected.txt with
 ``pytest --update-goldens`` and read it before committing.
 """
@@ -23,7 +24,8 @@ from .conftest import ROOT, check_golden
 FIXTURE = ROOT / "tests" / "fixtures" / "content"
 GUIDE = ROOT / "tests" / "fixtures" / "pathway_guide"  # the upgrade guide that shows the pathway 'example'
 HERE = ROOT / "tests" / "pathway_content"
-BAD = sorted(p for p in HERE.iterdir() if p.is_dir() and p.name != "valid")
+BAD = sorted(p for p in HERE.iterdir() if p.is_dir() and p.name != "valid" and not (p / "warnings.txt").exists())
+WARNED = sorted(p for p in HERE.iterdir() if (p / "warnings.txt").exists())
 
 
 def make_content(tmp_path: Path, case: Path) -> Path:
@@ -41,9 +43,9 @@ def test_valid_pathway_loads_compiles_and_passes_its_cases(tmp_path, monkeypatch
     assert [case_failures(compiled, case) for case in pathway.cases] == [[], [], []]
     assert requirement_list(pathway) == [
         {"id": "experience", "title": "Experience", "text": "2 years of experience in a public school.", "source": "help",
-         "accepted": []},
+         "accepted": [], "disputed": None},
         {"id": "hours", "title": "Hours", "text": "Ten contact hours, and an evaluation.", "source": "help",
-         "accepted": []},
+         "accepted": [], "disputed": None},
     ]
     assert compiled["requirements"][0]["checks"][0]["rule"] == [
         "cmp", ">=",
@@ -63,3 +65,15 @@ def test_pathway_error_kind(case, tmp_path, monkeypatch, update_goldens):
     actual = "\n".join(str(e) for e in info.value.errors) + "\n"
     assert "Traceback" not in actual
     check_golden(case / "expected.txt", actual, update_goldens)
+
+
+@pytest.mark.parametrize("case", WARNED, ids=[c.name for c in WARNED])
+def test_pathway_warning_kind(case, tmp_path, monkeypatch, update_goldens):
+    """Content worth fixing that still builds: it loads, with exactly these warnings."""
+    monkeypatch.chdir(tmp_path)
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE, root)
+    shutil.copytree(case, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("warnings.txt"))
+    content = load_content(Path("content"))
+    actual = "".join(f"{w}\n" for w in content.warnings)
+    check_golden(case / "warnings.txt", actual, update_goldens)

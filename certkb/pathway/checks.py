@@ -118,23 +118,26 @@ def _check_message(text: str | None, path: tuple, fillable: bool | None, err: _E
         for match in _PLACEHOLDER_RE.finditer(text):
             word = match.group(1)
             if word not in allowed:
-                shown = ", ".join("{" + w + "}" for w in allowed) or "no {...}"
-                err.add(path, f"'{{{word}}}' is not something this message can show"
-                              f"{did_you_mean(word, allowed)}; it may show {shown}")
+                if allowed:
+                    what = f"it may show {', '.join('{' + w + '}' for w in allowed)}"
+                else:
+                    what = "it is shown as written, with no {...}"
+                err.add(path, f"'{{{word}}}' is not something this message can show{did_you_mean(word, allowed)}; {what}")
         return
+    known = PLACEHOLDERS + extra
     for match in _PLACEHOLDER_RE.finditer(text):
         word = match.group(1)
         if word in extra:
             continue
         if word not in PLACEHOLDERS:
-            err.add(path, f"'{{{word}}}' is not something a message can show{did_you_mean(word, PLACEHOLDERS)}; "
-                          f"messages may use {{remaining}}, {{value}} and {{threshold}}")
+            listed = ", ".join("{" + w + "}" for w in known[:-1]) + " and {" + known[-1] + "}"
+            err.add(path, f"'{{{word}}}' is not something a message can show{did_you_mean(word, known)}; "
+                          f"messages may use {listed}")
         elif path[-1] in ("met", "text") and word != "threshold":
             err.add(path, f"'{{{word}}}' can only be shown in 'unmet' and 'unknown' messages; "
                           f"'{path[-1]}' may show {{threshold}}")
         elif fillable is False:
             err.add(path, f"'{{{word}}}' needs a rule of the form 'quantity >= number', e.g. 'experience_years >= 4'")
-
 
 
 def _compile(rule: str, where: tuple, inputs: dict[str, Input], doc: Located, err: _Errors) -> Compiled | None:

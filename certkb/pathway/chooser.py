@@ -97,13 +97,14 @@ def check_chooser(chooser: Chooser, doc: Located, compiled: dict[str, dict[str, 
     for i, pid in enumerate(chooser.pathways):
         if pid in chooser.pathways[:i]:
             add(("pathways", i), f"'{pid}' is listed twice")
+    listed = ", ".join(dict.fromkeys(chooser.pathways))
     for i, rec in enumerate(chooser.recommend):
         for path, pid in [(("recommend", i, "pathway"), rec.pathway)] + [
                 (("recommend", i, "when", k, "pathway"), w.pathway) for k, w in enumerate(rec.when)]:
             if pid not in chooser.pathways:
-                add(path, f"'{pid}' is not one of this chooser's pathways ({', '.join(chooser.pathways)})"
+                add(path, f"'{pid}' is not one of this chooser's pathways ({listed})"
                           f"{did_you_mean(pid, chooser.pathways)}")
-    if errors or any(pid not in compiled for pid in chooser.pathways):
+    if any(pid not in compiled for pid in chooser.pathways):
         return errors  # a pathway that does not exist (or did not compile) is reported where it is named
     first: dict[str, tuple[str, dict[str, Any]]] = {}
     for i, pid in enumerate(chooser.pathways):
@@ -114,8 +115,6 @@ def check_chooser(chooser: Chooser, doc: Located, compiled: dict[str, dict[str, 
             elif _question(first[name][1]) != _question(spec):
                 add(("pathways", i), f"the input '{name}' is asked differently in '{pid}' and in "
                                      f"'{first[name][0]}'; a chooser asks each question once, so write it the same in both")
-    if errors:
-        return errors
     data = compile_chooser(chooser, compiled)
     names: list[str] = []
     for i, case in enumerate(chooser.cases):
