@@ -9,7 +9,9 @@ page reads as a complete checklist without JavaScript. The widget
 
 Everything staff write is HTML-escaped here (the template's HTML parts are
 autoescaped); the compiled pathway goes into the page as a JSON data block
-with ``<``, ``>`` and ``&`` escaped, so no content can close the block.
+with ``<``, ``>`` and ``&`` escaped, so no content can close the block. The
+block also says how each question is drawn (:func:`page_data`: ids, widget,
+options), so the widget finds the form without re-deriving any of it.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ def script_json(data: Any) -> str:
         text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     )
+
+
+# In a list question's <template> entry, the ids and answer keys hold this where the entry's index goes.
+INDEX = "__i__"
 
 
 def control_id(name: str, index: int | str | None = None, field: str | None = None) -> str:
@@ -67,13 +73,18 @@ def _control(spec: dict, key: str, cid: str) -> dict:
     return {
         "key": key,
         "id": cid,
+        "error_id": f"{cid}-error",
         "kind": kind,
         "widget": widget,
         "label": spec["label"],
         "hint": hint,
         "format": "Write the date as YYYY-MM-DD, for example 2024-08-15." if kind == "date" else "",
         "unit": spec.get("unit") or "",
-        "options": options,
+        # A radio's own id; a select's options have none.
+        "options": [{"value": v, "label": text, **({"id": f"{cid}-{v}"} if widget == "radios" else {})}
+                    for v, text in options],
+        # What a link to the question (the error summary's) moves the focus to: the first radio of a group.
+        "focus_id": f"{cid}-{options[0][0]}" if widget == "radios" else cid,
         "inline": kind == "boolean",
     }
 
@@ -85,12 +96,13 @@ def form_questions(pathway: dict) -> list[dict]:
         name = spec["name"]
         if spec["type"] == "list":
             fields = [
-                _control(f, entry_key(name, "__i__", f["name"]), control_id(name, "__i__", f["name"]))
+                _control(f, entry_key(name, INDEX, f["name"]), control_id(name, INDEX, f["name"]))
                 for f in spec["fields"]
             ]
             out.append({
                 "key": name,
                 "id": control_id(name),
+                "error_id": f"{control_id(name)}-error",
                 "kind": "list",
                 "widget": "list",
                 "label": spec["label"],
@@ -103,25 +115,59 @@ def form_questions(pathway: dict) -> list[dict]:
     return out
 
 
+def _at(value: Any, index: int) -> Any:
+    """``value`` (text, or options' dicts) for entry ``index``: INDEX replaced."""
+    if isinstance(value, str):
+        return value.replace(INDEX, str(index))
+    if isinstance(value, list):
+        return [{k: _at(v, index) for k, v in o.items()} for o in value]
+    return value
+
+
 def entry_fields(question: dict, index: int) -> list[dict]:
     """A list question's fields for entry ``index`` (the template draws the first entry with it)."""
-    out = []
-    for f in question["fields"]:
-        g = dict(f)
-        g["key"] = f["key"].replace("__i__", str(index))
-        g["id"] = f["id"].replace("__i__", str(index))
-        out.append(g)
-    return out
+    return [{k: _at(v, index) for k, v in f.items()} for f in question["fields"]]
+
+
+# What the widget reads of a drawn question (checker/widget.py): it derives none of it itself.
+_WIDGET_KEYS = ("key", "id", "error_id", "focus_id", "widget", "options")
+
+
+def page_data(compiled: dict, questions: list[dict]) -> dict:
+    """The page's data block: the compiled pathway, each input with its ``control``.
+
+    A control is how the page draws the question: its answer key, the ids of
+    its control, error slot and focus target, its widget (``text``,
+    ``radios``, ``select`` or ``list``) and options (value, label; a radio's id).
+    A list field's key and ids hold ``index`` (``INDEX``) where the entry's
+    index goes. The engine ignores ``control``; the compiled pathway itself
+    (what the command line runs) is not changed.
+    """
+    drawn = {q["key"]: q for q in questions}
+
+    def control(q: dict) -> dict:
+        return {k: q[k] for k in _WIDGET_KEYS if k in q}
+
+    inputs = []
+    for spec in compiled["inputs"]:
+        q = drawn[spec["name"]]
+        item = dict(spec, control=control(q))
+        if spec["type"] == "list":
+            item["fields"] = [dict(f, control=control(fq)) for f, fq in zip(spec["fields"], q["fields"], strict=True)]
+        inputs.append(item)
+    return {**compiled, "inputs": inputs, "index": INDEX}
 
 
 def checker_context(content: Content, pathway_id: str, compiled: dict) -> dict[str, Any]:
     page = content.checker_page(pathway_id)
+    questions = form_questions(compiled)
     return {
         "page": page,
         "pathway": compiled,
-        "questions": form_questions(compiled),
+        "questions": questions,
         "entry_fields": entry_fields,
-        "data": script_json(compiled),
+        "index": INDEX,
+        "data": script_json(page_data(compiled, questions)),
         "guides": [g for g in content.guides.values() if getattr(g, "pathway", None) == pathway_id],
         "sources": {s["id"]: s for s in compiled["sources"]},
     }

@@ -31,8 +31,10 @@ one of >= > <= < == !=), ``["eq", a, b]`` / ``["ne", a, b]`` (choices),
 ``["mul", number, a]``, ``["sum", list, value_node, condition_node|null]``.
 
 The entry points: :func:`evaluate` (raises :class:`AnswerError`), :func:`run`
-(never raises), :func:`check_answers` / :func:`find_problems` (what is wrong
-with answers, as the command line prints it / with where each problem is), and
+(never raises), :func:`find_problems` (what is wrong with answers: each problem
+a ``code``, a ``path`` such as ``("experience", 1, "fte")`` and ``params``;
+:func:`message` and :func:`problem_line` make the words from them, in one place),
+:func:`check_answers` (the problems as the command line prints them), and
 :func:`parse_answers` (the browser form: text to answers, keeping what is usable).
 
 Three-valued logic. An unanswered yes/no question is *unknown*; an unanswered
@@ -161,8 +163,11 @@ def suggest(word, choices):
 
 
 def did_you_mean(word, choices):
-    match = suggest(word, choices)
-    return " (did you mean '" + match + "'?)" if match else ""
+    return _hint(suggest(word, choices))
+
+
+def _hint(suggestion):
+    return " (did you mean '" + suggestion + "'?)" if suggestion else ""
 
 
 # --- dates (MicroPython has no datetime) ----------------------------------------------------
@@ -209,6 +214,7 @@ def add_years(ymd, years):
 
 
 def _range_words(spec):
+    """'at least 0 and at most 60', from an input's (or a problem's) 'at_least', 'more_than', 'at_most'."""
     parts = []
     if spec.get("at_least") is not None:
         parts.append("at least " + format_number(spec["at_least"]))
@@ -219,12 +225,22 @@ def _range_words(spec):
     return " and ".join(parts)
 
 
-def _check_number(spec, value, where, problems):
+def problem(code, path, params=None):
+    """One problem with the answers: what is wrong (``code``), where (``path``) and the details.
+
+    ``path`` is a tuple naming the answer, ``("experience_years",)`` or
+    ``("experience", 1, "fte")``; ``()`` is the answers as a whole. The words
+    for people are made from these by :func:`message`, and nowhere else.
+    """
+    return {"code": code, "path": path, "params": params or {}}
+
+
+def _check_number(spec, value, path, problems):
     if type(value) is not int and type(value) is not float:
-        problems.append([where, "should be a number, not " + show(value)])
+        problems.append(problem("not_a_number", path, {"value": value}))
         return
     if type(value) is float and (value != value or value == INF or value == -INF):
-        problems.append([where, "should be an ordinary number, not " + show(value)])
+        problems.append(problem("not_an_ordinary_number", path, {"value": value}))
         return
     low = spec.get("at_least")
     above = spec.get("more_than")
@@ -232,69 +248,66 @@ def _check_number(spec, value, where, problems):
     if (low is not None and value < low) or (above is not None and value <= above) or (
         high is not None and value > high
     ):
-        problems.append([where, "must be " + _range_words(spec) + " (got " + format_number(value) + ")"])
+        problems.append(problem("out_of_range", path, {
+            "value": value, "at_least": low, "more_than": above, "at_most": high}))
 
 
 def _choice_values(spec):
     return [c["value"] for c in spec["choices"]]
 
 
-def _check_value(spec, value, where, problems):
+def _check_value(spec, value, path, problems):
     kind = spec["type"]
     if kind == "number":
-        _check_number(spec, value, where, problems)
+        _check_number(spec, value, path, problems)
     elif kind == "boolean":
         if type(value) is not bool:
-            problems.append([where, "should be true or false, not " + show(value)])
+            problems.append(problem("not_true_or_false", path, {"value": value}))
     elif kind == "choice":
         values = _choice_values(spec)
         if type(value) is not str:
-            problems.append([where, "should be one of " + ", ".join(values) + "; not " + show(value)])
+            problems.append(problem("choice_not_text", path, {"value": value, "choices": values}))
         elif value not in values:
-            problems.append([where, "unknown value " + quote(value) + did_you_mean(value, values)
-                             + "; choose one of " + ", ".join(values)])
+            problems.append(problem("unknown_choice", path, {
+                "value": value, "choices": values, "suggestion": suggest(value, values)}))
     elif kind == "date":
         if type(value) is not str:
-            problems.append([where, "should be a date written YYYY-MM-DD, not " + show(value)])
+            problems.append(problem("date_not_text", path, {"value": value}))
         elif parse_date(value) is None:
-            problems.append([where, quote(value) + " is not a valid date; write it as YYYY-MM-DD, e.g. 2024-08-15"])
+            problems.append(problem("invalid_date", path, {"value": value}))
     elif kind == "list":
-        _check_list(spec, value, where, problems)
+        _check_list(spec, value, path, problems)
 
 
-def _check_list(spec, value, where, problems):
+def _check_list(spec, value, path, problems):
     if type(value) is not list:
-        problems.append([where, "should be a list of entries, not " + show(value)])
+        problems.append(problem("not_a_list", path, {"value": value}))
         return
     most = spec.get("max_entries") or DEFAULT_MAX_ENTRIES
     if len(value) > most:
-        problems.append([where, "has " + str(len(value)) + " entries; at most " + str(most) + " are allowed"])
+        problems.append(problem("too_many_entries", path, {"count": len(value), "most": most}))
         return
     fields = spec["fields"]
     names = [f["name"] for f in fields]
     for i in range(len(value)):
         entry = value[i]
-        here = where + "[" + str(i) + "]"
+        here = path + (i,)
         if type(entry) is not dict:
-            problems.append([here, "should be an object with the fields " + ", ".join(names) + "; not " + show(entry)])
+            problems.append(problem("entry_not_an_object", here, {"value": entry, "fields": names}))
             continue
         for key in sorted([str(k) for k in entry]):
             if key not in names:
-                problems.append([here, "unknown field " + quote(key) + did_you_mean(key, names)])
+                problems.append(problem("unknown_field", here, {"field": key, "suggestion": suggest(key, names)}))
         for f in fields:
             v = entry.get(f["name"])
             if v is not None:
-                _check_value(f, v, here + "." + f["name"], problems)
+                _check_value(f, v, here + (f["name"],), problems)
 
 
 def find_problems(pathway, answers):
-    """Every problem with ``answers``, as [where, message] pairs.
-
-    ``where`` names the answer (``experience_years``, ``experience[0].fte``),
-    or is "" for a problem with the answers as a whole.
-    """
+    """Every problem with ``answers``, as :func:`problem` dicts, in the order they are reported."""
     if type(answers) is not dict:
-        return [["", "the answers should be a JSON object of 'question: answer' pairs, not " + show(answers)]]
+        return [problem("answers_not_an_object", (), {"value": answers})]
     problems = []
     inputs = pathway["inputs"]
     names = [spec["name"] for spec in inputs]
@@ -302,21 +315,78 @@ def find_problems(pathway, answers):
     for key in sorted([str(k) for k in answers]):
         if key not in names:
             unknown += 1  # suggestions for the first few only: a flood of keys is not a typo
-            problems.append(["", "unknown answer " + quote(key) + (did_you_mean(key, names) if unknown <= 20 else "")])
+            problems.append(problem("unknown_answer", (), {
+                "key": key, "suggestion": suggest(key, names) if unknown <= 20 else None}))
     for spec in inputs:
         value = answers.get(spec["name"])
         if value is None:
             continue
-        _check_value(spec, value, spec["name"], problems)
+        _check_value(spec, value, (spec["name"],), problems)
         other = spec.get("instead_of")
         if other and answers.get(other) is not None:
-            problems.append(["", "give either '" + other + "' or '" + spec["name"] + "', not both"])
+            # About both answers; shown at this one, the later question.
+            problems.append(problem("both_given", (spec["name"],), {"other": other}))
     return problems
 
 
-def problem_line(problem):
+def where(path):
+    """A path as the command line names the answer: 'experience[1].fte'."""
+    out = ""
+    for part in path:
+        if type(part) is int:
+            out += "[" + str(part) + "]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def message(p):
+    """The words for one problem (the command line's, after 'where: ')."""
+    code = p["code"]
+    params = p["params"]
+    value = params.get("value")
+    if code == "not_a_number":
+        return "should be a number, not " + show(value)
+    if code == "not_an_ordinary_number":
+        return "should be an ordinary number, not " + show(value)
+    if code == "out_of_range":
+        return "must be " + _range_words(params) + " (got " + format_number(value) + ")"
+    if code == "not_true_or_false":
+        return "should be true or false, not " + show(value)
+    if code == "choice_not_text":
+        return "should be one of " + ", ".join(params["choices"]) + "; not " + show(value)
+    if code == "unknown_choice":
+        return ("unknown value " + quote(value) + _hint(params["suggestion"])
+                + "; choose one of " + ", ".join(params["choices"]))
+    if code == "date_not_text":
+        return "should be a date written YYYY-MM-DD, not " + show(value)
+    if code == "invalid_date":
+        return quote(value) + " is not a valid date; write it as YYYY-MM-DD, e.g. 2024-08-15"
+    if code == "not_a_list":
+        return "should be a list of entries, not " + show(value)
+    if code == "too_many_entries":
+        return "has " + str(params["count"]) + " entries; at most " + str(params["most"]) + " are allowed"
+    if code == "entry_not_an_object":
+        return "should be an object with the fields " + ", ".join(params["fields"]) + "; not " + show(value)
+    if code == "unknown_field":
+        return "unknown field " + quote(params["field"]) + _hint(params["suggestion"])
+    if code == "unknown_answer":
+        return "unknown answer " + quote(params["key"]) + _hint(params["suggestion"])
+    if code == "both_given":
+        return "give either '" + params["other"] + "' or '" + p["path"][0] + "', not both"
+    if code == "answers_not_an_object":
+        return "the answers should be a JSON object of 'question: answer' pairs, not " + show(value)
+    raise ValueError("unknown problem code '" + str(code) + "'")
+
+
+# Problems whose words name the answers they are about: no 'where: ' before them.
+_NAMED_IN_MESSAGE = ("both_given",)
+
+
+def problem_line(p):
     """One problem as the command line prints it: 'where: message'."""
-    return problem[0] + ": " + problem[1] if problem[0] else problem[1]
+    at = "" if p["code"] in _NAMED_IN_MESSAGE else where(p["path"])
+    return at + ": " + message(p) if at else message(p)
 
 
 def check_answers(pathway, answers):
@@ -355,11 +425,11 @@ def _from_text(spec, text):
 
 
 def parse_answers(pathway, answers, from_text=False):
-    """(values, problems): the answers that can be used, and [where, message] for the rest.
+    """(values, problems): the answers that can be used, and the problems (:func:`problem`) of the rest.
 
     For the browser form: ``from_text`` turns the form's text (also what a
     link's #fragment holds) into answers first (numbers, true/false; '' is
-    not answered). The problems read as on the command line. ``values`` leaves
+    not answered). The problems are those of :func:`find_problems`. ``values`` leaves
     out every answer with a problem, so the rest can still be evaluated.
     """
     if type(answers) is not dict:
@@ -380,8 +450,8 @@ def parse_answers(pathway, answers, from_text=False):
         if value is not None or spec is None:
             values[key] = value
     problems = find_problems(pathway, values)
-    for problem in problems:
-        _drop(values, specs, problem)
+    for p in problems:
+        _drop(values, specs, p)
     for key in list(values):
         if key not in specs:
             del values[key]
@@ -402,31 +472,28 @@ def _row_from_text(spec, row):
     return entry
 
 
-def _drop(values, specs, problem):
+def _drop(values, specs, p):
     """Leave out the answer a problem is about."""
-    where, message = problem
-    if where == "":
-        if message.startswith("give either"):
-            for name in message.split("'")[1::2]:
-                values.pop(name, None)
-        return
-    name = where.split("[")[0]
-    if name == where:
+    path = p["path"]
+    if not path:
+        return  # unknown answers are left out by parse_answers
+    name = path[0]
+    if len(path) == 1:
         values.pop(name, None)
+        if p["code"] == "both_given":
+            values.pop(p["params"]["other"], None)
         return
-    rest = where[len(name) + 1:]
-    index = int(rest.split("]")[0])
     entries = values.get(name)
-    entry = entries[index]
-    if "." in rest:
-        entry.pop(rest.split(".", 1)[1], None)
+    entry = entries[path[1]]
+    if len(path) > 2:
+        entry.pop(path[2], None)
     elif type(entry) is dict:  # unknown fields: keep the ones the list has
         names = [f["name"] for f in specs[name]["fields"]]
         for key in list(entry):
             if key not in names:
                 del entry[key]
     else:
-        entries[index] = {}
+        entries[path[1]] = {}
 
 
 # --- evaluating -----------------------------------------------------------------------------

@@ -6,38 +6,45 @@ two-line ``start.py`` that imports it and calls :func:`main`.
 
 The page is rendered at build time (``certkb/checker_page.py`` and
 ``overrides/kb/checker.md.j2``): the form, the requirement checklist and a
-JSON data block holding the compiled pathway. This file makes it live:
+JSON data block holding the compiled pathway, each input with its
+``control`` (its answer key, the ids of its control, error slot and focus
+target, its widget and options; a list field's with the pathway's ``index``
+placeholder where the entry's index goes). The widget reads those; it derives
+no id, key or widget itself. This file makes the page live:
 
 * fills the form from the URL fragment (``#experience_years=4&btap=true``,
-  URLSearchParams syntax, the answers' JSON keys) and keeps the fragment in
-  step as the educator answers (``history.replaceState``: no history entries,
-  and a fragment is never sent to any server);
+  read and written by the browser's ``URLSearchParams``, the answers' keys)
+  and keeps the fragment in step as the educator answers
+  (``history.replaceState``: no history entries, and a fragment is never sent
+  to any server);
 * re-evaluates with ``engine.py`` (the same engine as the command line) on
   every change, and shows each requirement's status, message and remaining
   amount, the overall status and any problem with an answer, next to its
-  field and in the error summary;
+  field (placed by the problem's ``path``) and in the error summary;
 * adds and removes entries of a list question (a repeatable group), and runs
   the "Copy link", "Start again" and "Print summary" buttons.
 
-Text from answers and content is only ever set with ``textContent`` or as an
-attribute value, never as HTML. Nothing is stored: the answers live in the
-page's address only.
-
-The helpers above ``class Checker`` are pure Python (no browser), so the test
-suite imports this module on CPython to check them.
+Two layers: :class:`CheckerState` holds the answers, the list entries, the
+problems shown and the result, with their transitions, and touches no
+browser (the test suite runs it on CPython); :class:`Checker` draws it into
+the page and turns the page's events into transitions. Text from answers and
+content is only ever set with ``textContent`` or as an attribute value, never
+as HTML. Nothing is stored: the answers live in the page's address only.
 """
 
 import json
 
 try:
-    import js
-    from jsffi import create_proxy
-except ImportError:  # CPython (tests): only the pure helpers are used
-    js = None
+    # PyScript's public API. Not ``when``: each call imports pyscript.web (42 KB of Python that
+    # MicroPython compiles as the page starts) to look its selector up; the widget has its elements.
+    from pyscript import document, window
+    from pyscript.ffi import create_proxy
 
-    def create_proxy(func):
-        return func
-
+    # pyscript's ``window`` is MicroPython's ``js`` module: its properties are the page's, but a
+    # method called on it directly (addEventListener, print) has no ``this``. The Window itself:
+    the_window = window.window
+except ImportError:  # CPython (tests): only CheckerState and the pure helpers are used
+    document = window = the_window = create_proxy = None
 
 try:
     import engine  # in the browser, PyScript puts engine.py next to this file
@@ -46,175 +53,11 @@ except ImportError:
 
 STATUS_WORDS = {"met": "Met", "unmet": "Not met", "unknown": "Not answered yet"}
 
-# --- the URL fragment (application/x-www-form-urlencoded, as URLSearchParams reads and writes it) ---
-
-_UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-._"
-_HEX = "0123456789ABCDEFabcdef"
-
-
-def encode_component(text):
-    """``text`` encoded as URLSearchParams.toString() encodes it."""
-    out = []
-    for b in text.encode("utf-8"):
-        c = chr(b)
-        if c in _UNRESERVED:
-            out.append(c)
-        elif c == " ":
-            out.append("+")
-        else:
-            out.append("%" + "%02X" % b)
-    return "".join(out)
-
-
-def _utf8(data):
-    try:
-        return bytes(data).decode("utf-8")
-    except Exception:  # invalid UTF-8: like the browser, show U+FFFD for what cannot be read
-        return "".join(chr(b) if b < 128 else "\ufffd" for b in data)
-
-
-def decode_component(text):
-    """``text`` decoded as URLSearchParams decodes it ('+' is a space; a stray '%' stays)."""
-    data = bytearray()
-    raw = text.replace("+", " ").encode("utf-8")
-    i = 0
-    n = len(raw)
-    while i < n:
-        b = raw[i]
-        if b == 37 and i + 2 < n + 0 and chr(raw[i + 1]) in _HEX and chr(raw[i + 2]) in _HEX:
-            data.append(int(chr(raw[i + 1]) + chr(raw[i + 2]), 16))
-            i += 3
-        else:
-            data.append(b)
-            i += 1
-    return _utf8(data)
-
-
-def parse_fragment(fragment):
-    """The (key, value) pairs of a fragment, in order; a leading '#' is ignored."""
-    if fragment.startswith("#"):
-        fragment = fragment[1:]
-    pairs = []
-    for part in fragment.split("&"):
-        if not part:
-            continue
-        eq = part.find("=")
-        if eq < 0:
-            pairs.append((decode_component(part), ""))
-        else:
-            pairs.append((decode_component(part[:eq]), decode_component(part[eq + 1:])))
-    return pairs
-
-
-def make_fragment(pairs):
-    """The fragment (without '#') for (key, value) pairs; empty values are left out."""
-    return "&".join(encode_component(k) + "=" + encode_component(v) for k, v in pairs if v != "")
-
 
 def looks_like_answers(fragment):
     """True for '', '#' or a fragment of key=value pairs; False for an in-page anchor (#sources)."""
     body = fragment[1:] if fragment.startswith("#") else fragment
     return body == "" or "=" in body
-
-
-# --- the form's questions, from the compiled pathway ---------------------------------------
-
-
-def control_id(name, index=None, field=None):
-    """The id the page gives an answer's control (see certkb/checker_page.py)."""
-    if index is None:
-        return "q-" + name
-    return "q-" + name + "-" + str(index) + "-" + field
-
-
-def entry_key(name, index, field):
-    """The answer key of one field of one list entry, as in the URL fragment."""
-    return name + "." + str(index) + "." + field
-
-
-def split_entry_key(key):
-    """(list name, index, field) for an entry key such as 'experience.0.years', else None."""
-    parts = key.split(".")
-    if len(parts) != 3 or not parts[1] or len(parts[1]) > 4:
-        return None
-    for ch in parts[1]:
-        if ch not in "0123456789":
-            return None
-    return (parts[0], int(parts[1]), parts[2])
-
-
-def error_key(field):
-    """The answer key an engine error names: 'experience[1].years' -> 'experience.1.years'."""
-    if not field:
-        return ""
-    field = str(field)
-    open_at = field.find("[")
-    if open_at > 0 and field.find("].") > open_at:
-        close = field.find("].")
-        return field[:open_at] + "." + field[open_at + 1:close] + "." + field[close + 2:]
-    return field
-
-
-def widget_for(spec):
-    """How the page draws a question: 'text', 'radios' or 'select' (as checker_page.py does)."""
-    kind = spec["type"]
-    if kind == "boolean":
-        return "radios"
-    if kind == "choice":
-        return "select" if len(spec["choices"]) > 6 else "radios"
-    return "text"
-
-
-def options_of(spec):
-    if spec["type"] == "boolean":
-        return [("true", "Yes"), ("false", "No")]
-    if spec["type"] == "choice":
-        return [(c["value"], c["label"]) for c in spec["choices"]]
-    return []
-
-
-def entries_in(pairs, name):
-    """How many entries of list ``name`` the (key, value) pairs describe (highest index + 1)."""
-    count = 0
-    for key, value in pairs:
-        parts = split_entry_key(key)
-        if parts and parts[0] == name and parts[1] + 1 > count:
-            count = parts[1] + 1
-    return count
-
-
-def engine_answers(pathway, pairs):
-    """The text answers the engine reads (``from_text=True``): one string per key, '' = unanswered.
-
-    Top-level questions keep their names; a list becomes a list of entries,
-    each a dict of its fields' strings.
-    """
-    answers = {}
-    lists = {}
-    for spec in pathway["inputs"]:
-        if spec["type"] == "list":
-            lists[spec["name"]] = spec
-    for key, value in pairs:
-        parts = split_entry_key(key)
-        if parts and parts[0] in lists:
-            entries = answers.get(parts[0])
-            if entries is None:
-                entries = answers[parts[0]] = []
-            while len(entries) <= parts[1]:
-                entries.append({})
-            entries[parts[1]][parts[2]] = value
-        else:
-            answers[key] = value
-    return answers
-
-
-def format_value(spec, value):
-    """An answer as the printed summary shows it."""
-    for v, label in options_of(spec):
-        if v == value:
-            return label
-    unit = spec.get("unit")
-    return value + " " + unit if unit and spec["type"] == "number" else value
 
 
 def overall_words(result):
@@ -252,54 +95,300 @@ def remaining_words(requirement, unit):
     return "Still needed: " + amount + (" " + unit if unit else "")
 
 
-# --- the page --------------------------------------------------------------------------------
+# --- the state: answers, entries, problems, result (no browser) ---------------------------------
 
 
-class Checker:
-    """One checker form on the page, made live."""
+def _for_entry(control, placeholder, index):
+    """A list field's control (from the page's data) for entry ``index``: the placeholder filled in."""
+    i = str(index)
+    out = {}
+    for name in control:
+        value = control[name]
+        if type(value) is str:
+            value = value.replace(placeholder, i)
+        elif type(value) is list:  # options: a radio's id holds the placeholder too
+            options = []
+            for o in value:
+                o = {"value": o["value"], "label": o["label"], "id": o.get("id")}
+                if o["id"]:
+                    o["id"] = o["id"].replace(placeholder, i)
+                options.append(o)
+            value = options
+        out[name] = value
+    return out
 
-    def __init__(self, root):
-        self.root = root
-        self.doc = js.document
-        self.pathway = json.loads(root.querySelector(".checker-data").textContent)
+
+def _index_in(template, placeholder, key):
+    """The entry index ``key`` has where ``template`` has the placeholder ('x.__i__.y', 'x.3.y' -> 3), else None."""
+    at = template.find(placeholder)
+    if at < 0:
+        return None
+    before = template[:at]
+    after = template[at + len(placeholder):]
+    middle = key[len(before):len(key) - len(after)] if len(key) > len(before) + len(after) else ""
+    if not middle or len(middle) > 4 or not key.startswith(before) or not key.endswith(after):
+        return None
+    for ch in middle:
+        if ch not in "0123456789":
+            return None
+    return int(middle)
+
+
+class Question:
+    """One place on the form that holds an answer or shows a problem: a control, or a list's group."""
+
+    def __init__(self, spec, control, label, list_name=None, index=None):
+        self.spec = spec
+        self.key = control["key"]
+        self.id = control["id"]
+        self.error_id = control["error_id"]
+        self.focus_id = control.get("focus_id") or control["id"]
+        self.widget = control["widget"]  # "text", "radios", "select" or "list" (a list's group)
+        self.options = control.get("options") or []  # [{"value", "label", "id" (radios only)}]
+        self.label = label  # as the error summary and the printed answers name it
+        self.list_name = list_name  # for a field of a list entry: the list, and the entry's index
+        self.index = index
+
+    def holds(self, value):
+        """Whether the control can show ``value`` (a radio or select only its options)."""
+        if self.widget == "text" or value == "":
+            return True
+        for o in self.options:
+            if o["value"] == value:
+                return True
+        return False
+
+    def shown(self, value):
+        """An answer as the printed summary shows it."""
+        for o in self.options:
+            if o["value"] == value:
+                return o["label"]
+        unit = self.spec.get("unit")
+        return value + " " + unit if unit and self.spec["type"] == "number" else value
+
+
+class CheckerState:
+    """What the checker holds, apart from the page: answers, list entries, problems, result.
+
+    ``answers`` maps the key of each control on the form to its text ('' is
+    unanswered and not kept); ``pending`` holds the fragment's answers the form
+    cannot hold (unknown keys, values no option has), which still count and
+    stay in the link. A problem is shown once its answer is ``revealed``
+    (given in the fragment, or its field left after a change).
+    """
+
+    def __init__(self, pathway):
+        self.pathway = pathway
+        self.placeholder = pathway["index"]
         self.specs = {}
-        for spec in self.pathway["inputs"]:
+        for spec in pathway["inputs"]:
             self.specs[spec["name"]] = spec
-        self.form = root.querySelector(".checker-form")
-        self.summary = root.querySelector(".checker-errors")
-        self.summary_list = root.querySelector(".checker-errors-list")
-        self.status = root.querySelector("[data-checker-status]")
-        self.expiry = root.querySelector(".checker-expiry")
-        self.copied = root.querySelector(".checker-copied")
-        self.requirements = []
-        for r in self.pathway["requirements"]:
-            li = root.querySelector('[data-requirement-id="' + r["id"] + '"]')
-            self.requirements.append({
-                "li": li,
-                "badge": li.querySelector(".checker-badge"),
-                "message": li.querySelector(".checker-message"),
-                "remaining": li.querySelector(".checker-remaining"),
-                "unit": self._unit_of(r),
-                "shown": None,
-            })
-        self.counts = {}  # list name -> number of entries on the page
-        self.controls = []  # [key, spec, widget, element or [radios]] in page order
-        self.fields = {}  # key -> (field element, error element, control id, id to focus)
-        self.labels = {}  # key -> the question's label, as the error summary names it
-        self.pending = []  # fragment answers the form cannot hold (unknown keys, values no option has)
-        self.revealed = []  # keys whose problems are shown
-        self.errors_shown = []  # the page is drawn with no problem shown
-        self.fragment = None
-        self.status_shown = None
-        self.words_shown = None
-        self.address = js.window.location.pathname + js.window.location.search  # the page, without a fragment
-        self.expiry_shown = None
-        self.proxies = []
-        self.listening = []  # (target, event type, handler)
+        self.counts = {}  # list name -> number of entries on the form
+        for spec in pathway["inputs"]:
+            if spec["type"] == "list":
+                self.counts[spec["name"]] = 1  # the page is drawn with one entry per list
+        self.answers = {}
+        self.pending = []
+        self.revealed = []
+        self.errors = []  # [(key, [messages])] in the form's order; key '' for problems of no question
+        self.result = None
+        self._lay_out()
 
-    # -- finding the controls --
+    # -- the questions on the form --
 
-    def _unit_of(self, requirement):
+    def _lay_out(self):
+        """The questions for the current number of entries, in the form's order."""
+        self.questions = []  # every control, in page order
+        self.groups = {}  # list name -> the Question of its group (where problems of the whole list show)
+        self.by_key = {}
+        self.entry_keys = {}  # (list name, index, field) -> key
+        for spec in self.pathway["inputs"]:
+            name = spec["name"]
+            if spec["type"] != "list":
+                self._add(Question(spec, spec["control"], spec["label"]))
+                continue
+            group = Question(spec, spec["control"], spec["label"])
+            self.groups[name] = group
+            self.by_key[group.key] = group
+            for i in range(self.counts[name]):
+                for f in spec["fields"]:
+                    q = Question(f, _for_entry(f["control"], self.placeholder, i),
+                                 spec["label"] + ", entry " + str(i + 1) + ": " + f["label"], name, i)
+                    self.entry_keys[(name, i, f["name"])] = q.key
+                    self._add(q)
+
+    def _add(self, q):
+        self.questions.append(q)
+        self.by_key[q.key] = q
+
+    def most(self, name):
+        return self.specs[name].get("max_entries") or engine.DEFAULT_MAX_ENTRIES
+
+    def entry_of(self, key):
+        """(list name, index, field name) for the key of a list entry's field (any index), else None."""
+        for name in self.counts:
+            for f in self.specs[name]["fields"]:
+                index = _index_in(f["control"]["key"], self.placeholder, key)
+                if index is not None:
+                    return (name, index, f["name"])
+        return None
+
+    def first_of_entry(self, name, index):
+        """The first question of entry ``index`` of list ``name``."""
+        return self.by_key[self.entry_keys[(name, index, self.specs[name]["fields"][0]["name"])]]
+
+    # -- transitions --
+
+    def load(self, pairs):
+        """Take the answers of a fragment ((key, text) pairs): as many entries as they describe."""
+        for name in self.counts:
+            count = 0
+            for key, value in pairs:
+                entry = self.entry_of(key)
+                if entry and entry[0] == name and entry[1] + 1 > count:
+                    count = entry[1] + 1
+            self.counts[name] = min(max(1, count), self.most(name))
+        self._lay_out()
+        self.answers = {}
+        self.pending = []
+        seen = []
+        for key, value in pairs:
+            if key in seen:
+                continue
+            seen.append(key)
+            q = self.by_key.get(key)
+            if q is None or q.widget == "list" or not q.holds(value):
+                self.pending.append((key, value))
+            elif value != "":
+                self.answers[key] = value
+        self.revealed = [key for key, value in pairs]
+
+    def set_answer(self, key, value, reveal=False):
+        """The control of ``key`` now holds ``value``; with ``reveal``, its problems show."""
+        q = self.by_key.get(key)
+        if q is None or q.widget == "list":
+            return
+        if q.widget == "text":
+            value = value.strip()
+        self.pending = [(k, v) for k, v in self.pending if k != key]
+        if value == "":
+            self.answers.pop(key, None)
+        else:
+            self.answers[key] = value
+        if reveal and key not in self.revealed:
+            self.revealed.append(key)
+
+    def add_entry(self, name):
+        """One more (empty) entry of list ``name``: its index, or None at the most allowed."""
+        count = self.counts[name]
+        if count >= self.most(name):
+            return None
+        self.counts[name] = count + 1
+        self._lay_out()
+        return count
+
+    def _renumbered(self, key, name, removed):
+        """``key`` once entry ``removed`` of list ``name`` is gone: None if it was in it."""
+        entry = self.entry_of(key)
+        if not entry or entry[0] != name or entry[1] < removed:
+            return key
+        if entry[1] == removed:
+            return None
+        for f in self.specs[name]["fields"]:
+            if f["name"] == entry[2]:
+                return _for_entry(f["control"], self.placeholder, entry[1] - 1)["key"]
+        return key
+
+    def remove_entry(self, name, index):
+        """Entry ``index`` of list ``name`` removed; the later ones move up."""
+        answers = {}
+        for key in self.answers:
+            new = self._renumbered(key, name, index)
+            if new is not None:
+                answers[new] = self.answers[key]
+        revealed = []
+        for key in self.revealed:
+            new = self._renumbered(key, name, index)
+            if new is not None:
+                revealed.append(new)
+        self.answers = answers
+        self.revealed = revealed
+        self.counts[name] = max(0, self.counts[name] - 1)
+        self._lay_out()
+
+    def start_again(self):
+        self.load([])
+        self.revealed = []
+
+    # -- what follows from the answers --
+
+    def pairs(self):
+        """The form's answers: (key, text) pairs in the form's order."""
+        return [(q.key, self.answers[q.key]) for q in self.questions if q.key in self.answers]
+
+    def link_pairs(self):
+        """What the link (the fragment) holds: the form's answers, then those it cannot hold."""
+        return self.pairs() + self.pending
+
+    def engine_answers(self):
+        """The text answers the engine reads (``from_text=True``); a list is a list of entries."""
+        answers = {}
+        for key, value in self.link_pairs():
+            entry = self.entry_of(key)
+            if entry is None:
+                answers[key] = value
+                continue
+            name, index, field = entry
+            entries = answers.get(name)
+            if type(entries) is not list:
+                entries = answers[name] = []
+            while len(entries) <= index:
+                entries.append({})
+            entries[index][field] = value
+        return answers
+
+    def key_of(self, path):
+        """The key of the question a problem's path names ('' for none on the form)."""
+        if len(path) == 1:
+            return path[0] if path[0] in self.by_key else ""
+        if len(path) == 3:
+            return self.entry_keys.get((path[0], path[1], path[2]), "")
+        return ""
+
+    def evaluate(self):
+        """Evaluate the answers: sets ``result`` and ``errors`` (the problems shown)."""
+        values, problems = engine.parse_answers(self.pathway, self.engine_answers(), True)
+        self.result = engine.evaluate(self.pathway, values)
+        self.errors = self._place(problems)
+        return self.result
+
+    def _place(self, problems):
+        by_key = {}
+        order = []
+        for p in problems:
+            key = self.key_of(p["path"])
+            if key and p["code"] == "both_given" and key not in self.revealed:
+                self.revealed.append(key)  # the educator has just given the other answer
+            if key and key not in self.revealed:
+                continue
+            if key not in by_key:
+                by_key[key] = []
+                order.append(key)
+            by_key[key].append(engine.message(p))
+        # A key whose problem is fixed is no longer revealed: the next mistake shows when the field is left.
+        self.revealed = [k for k in self.revealed if k in by_key]
+        # In the order of the form; problems about no one question first, a list's just before its entries.
+        place = {"": -1}
+        for i in range(len(self.questions)):
+            place[self.questions[i].key] = i
+        for name in self.groups:
+            first = self.entry_keys.get((name, 0, self.specs[name]["fields"][0]["name"]))
+            place[self.groups[name].key] = place.get(first, 0) - 0.5
+        order.sort(key=lambda k: place.get(k, len(place)))
+        return [(k, by_key[k]) for k in order]
+
+    def unit_of(self, requirement):
+        """The unit a requirement's remaining amount is in (its first input's that has one)."""
         for check in requirement["checks"]:
             for name in check["inputs"]:
                 unit = self.specs.get(name, {}).get("unit")
@@ -307,117 +396,103 @@ class Checker:
                     return unit
         return ""
 
-    def _bind(self, key, spec, cid):
-        widget = widget_for(spec)
-        if widget == "radios":
-            element = [(v, self.doc.getElementById(cid + "-" + v)) for v, label in options_of(spec)]
-            focus_id = cid + "-" + options_of(spec)[0][0]
-            field = self.doc.getElementById(cid)
-        else:
-            element = self.doc.getElementById(cid)
-            focus_id = cid
-            field = element.closest(".checker-field")
-        self.controls.append([key, spec, widget, element])
-        self.fields[key] = (field, self.doc.getElementById(cid + "-error"), cid, focus_id)
-        parts = split_entry_key(key)
-        if parts:
-            self.labels[key] = self.specs[parts[0]]["label"] + ", entry " + str(parts[1] + 1) + ": " + spec["label"]
-        else:
-            self.labels[key] = spec["label"]
 
-    def _collect_controls(self):
-        self.controls = []
-        self.fields = {}
-        for spec in self.pathway["inputs"]:
-            name = spec["name"]
-            if spec["type"] == "list":
-                self.fields[name] = (self.doc.getElementById(control_id(name)),
-                                     self.doc.getElementById(control_id(name) + "-error"), control_id(name),
-                                     control_id(name))
-                self.labels[name] = spec["label"]
-                for i in range(self.counts.get(name, 0)):
-                    for f in spec["fields"]:
-                        self._bind(entry_key(name, i, f["name"]), f, control_id(name, i, f["name"]))
-            else:
-                self._bind(name, spec, control_id(name))
+# --- the page -------------------------------------------------------------------------------
 
-    # -- reading and writing answers --
 
-    def read(self):
-        """The form's answers: (key, text) pairs in page order, unanswered ones left out."""
+class Checker:
+    """One checker form on the page: draws a CheckerState and turns events into its transitions."""
+
+    def __init__(self, root):
+        self.root = root
+        self.state = CheckerState(json.loads(root.querySelector(".checker-data").textContent))
+        self.form = root.querySelector(".checker-form")
+        self.summary = root.querySelector(".checker-errors")
+        self.summary_list = root.querySelector(".checker-errors-list")
+        self.status = root.querySelector("[data-checker-status]")
+        self.expiry = root.querySelector(".checker-expiry")
+        self.copied = root.querySelector(".checker-copied")
+        self.requirements = []
+        for r in self.state.pathway["requirements"]:
+            li = root.querySelector('[data-requirement-id="' + r["id"] + '"]')
+            self.requirements.append({
+                "li": li,
+                "badge": li.querySelector(".checker-badge"),
+                "message": li.querySelector(".checker-message"),
+                "remaining": li.querySelector(".checker-remaining"),
+                "unit": self.state.unit_of(r),
+                "shown": None,
+            })
+        self.errors_shown = []  # the page is drawn with no problem shown
+        self.fragment = None
+        self.status_shown = None
+        self.words_shown = None
+        self.address = window.location.pathname + window.location.search  # the page, without a fragment
+        self.expiry_shown = None
+        self.proxies = []  # what JavaScript calls back, kept alive
+
+    # -- the URL fragment, read and written by the browser's URLSearchParams --
+
+    def read_fragment(self, fragment):
+        """The (key, value) pairs of a fragment, in order; a leading '#' is ignored."""
+        params = window.URLSearchParams.new(fragment[1:] if fragment.startswith("#") else fragment)
         pairs = []
-        for key, spec, widget, element in self.controls:
-            if widget == "radios":
-                value = ""
-                for v, radio in element:
-                    if radio.checked:
-                        value = v
-                        break
-            else:
-                value = element.value.strip()
-            if value != "":
-                pairs.append((key, value))
+
+        def add(value, key, *rest):
+            pairs.append((key, value))
+
+        proxy = create_proxy(add)  # called before forEach returns; then no longer needed
+        params.forEach(proxy)
         return pairs
 
-    def _set(self, control, value):
-        key, spec, widget, element = control
-        if widget == "radios":
-            found = False
-            for v, radio in element:
-                radio.checked = v == value
-                found = found or v == value
-            return found or value == ""
-        if widget == "select":
-            element.value = value
-            return element.value == value
-        element.value = value
-        return True
-
-    def fill(self, pairs, clear=True):
-        """Put fragment answers into the form; what the form cannot hold is kept in ``pending``.
-
-        With ``clear``, every other control is emptied; without, what the form
-        already holds stays (answers typed while the checker was starting).
-        """
-        for spec in self.pathway["inputs"]:
-            if spec["type"] == "list":
-                count = max(1, entries_in(pairs, spec["name"]))
-                if count != self.counts.get(spec["name"]):
-                    self._set_entries(spec["name"], count, [])
-        self._collect_controls()
-        by_key = {}
-        for control in self.controls:
-            by_key[control[0]] = control
-        self.pending = []
-        seen = []
-        if clear:
-            for control in self.controls:
-                self._set(control, "")
+    def make_fragment(self, pairs):
+        """The fragment (without '#') for (key, value) pairs; empty values are left out."""
+        params = window.URLSearchParams.new()
         for key, value in pairs:
-            control = by_key.get(key)
-            if key in seen:
-                continue
-            seen.append(key)
-            if control is None or not self._set(control, value):
-                self.pending.append((key, value))
-        self.revealed = [key for key, value in pairs]
+            if value != "":
+                params.append(key, value)
+        return params.toString()
 
-    # -- list entries --
+    # -- drawing the form --
 
-    def _entries(self, name):
-        return self.root.querySelector('[data-entries="' + name + '"]')
+    def _element(self, element_id):
+        return document.getElementById(element_id)
 
-    def _most(self, name):
-        return self.specs[name].get("max_entries") or engine.DEFAULT_MAX_ENTRIES
+    def read_control(self, q):
+        if q.widget == "radios":
+            for o in q.options:
+                radio = self._element(o["id"])
+                if radio is not None and radio.checked:
+                    return o["value"]
+            return ""
+        element = self._element(q.id)
+        return element.value if element is not None else ""
+
+    def write_control(self, q, value):
+        if q.widget == "radios":
+            for o in q.options:
+                radio = self._element(o["id"])
+                if radio is not None:
+                    radio.checked = o["value"] == value
+        else:
+            element = self._element(q.id)
+            if element is not None:
+                element.value = value
+
+    def write_form(self):
+        for q in self.state.questions:
+            self.write_control(q, self.state.answers.get(q.key, ""))
 
     def _append_entry(self, name, box, template, i):
         """Add entry ``i`` of list ``name``: a copy of the page's <template>, numbered."""
+        placeholder = self.state.placeholder
         node = template.content.cloneNode(True)
-        for el in node.querySelectorAll("[id],[for],[name],[aria-describedby],[data-key],[data-entry],[data-index]"):
-            for attr in ("id", "for", "name", "aria-describedby", "data-key", "data-entry", "data-index"):
+        attrs = ("id", "for", "name", "aria-describedby", "data-key", "data-entry", "data-index")
+        for el in node.querySelectorAll("[" + "],[".join(attrs) + "]"):
+            for attr in attrs:
                 v = el.getAttribute(attr)
-                if v and "__i__" in v:
-                    el.setAttribute(attr, v.replace("__i__", str(i)))
+                if v and placeholder in v:
+                    el.setAttribute(attr, v.replace(placeholder, str(i)))
         for el in node.querySelectorAll("[data-entry-number]"):
             el.textContent = str(i + 1)
         remove = node.querySelector('[data-action="remove"]')
@@ -425,165 +500,102 @@ class Checker:
             remove.textContent = "Remove entry " + str(i + 1)
         box.appendChild(node)
 
-    def _entries_drawn(self, name, count):
-        self.counts[name] = count
+    def _template(self, name):
+        return self.root.querySelector('[data-entry-template="' + name + '"]')
+
+    def _entries_drawn(self, name):
+        count = self.state.counts[name]
         add = self.root.querySelector('[data-action="add"][data-list="' + name + '"]')
         if add:
             add.textContent = "Add another entry" if count else "Add an entry"
-            add.hidden = count >= self._most(name)
+            add.hidden = count >= self.state.most(name)
 
-    def _set_entries(self, name, count, values):
-        """Draw ``count`` entries of list ``name`` (values: (key, text) pairs to put back)."""
-        count = min(count, self._most(name))
-        box = self._entries(name)
-        template = self.root.querySelector('[data-entry-template="' + name + '"]')
+    def draw_entries(self, name):
+        """Draw the entries of list ``name`` afresh, as many as the state has."""
+        box = self.root.querySelector('[data-entries="' + name + '"]')
+        template = self._template(name)
         box.replaceChildren()
-        for i in range(count):
+        for i in range(self.state.counts[name]):
             self._append_entry(name, box, template, i)
-        self._entries_drawn(name, count)
-        if values:
-            self._collect_controls()
-            by_key = {}
-            for control in self.controls:
-                by_key[control[0]] = control
-            for key, value in values:
-                if key in by_key:
-                    self._set(by_key[key], value)
+        self._entries_drawn(name)
 
-    def _renumbered(self, pairs, name, removed):
-        """The answers with entry ``removed`` of list ``name`` gone and later entries moved up."""
-        out = []
-        for key, value in pairs:
-            parts = split_entry_key(key)
-            if parts and parts[0] == name:
-                if parts[1] == removed:
-                    continue
-                if parts[1] > removed:
-                    key = entry_key(name, parts[1] - 1, parts[2])
-            out.append((key, value))
-        return out
-
-    def add_entry(self, name):
-        count = self.counts.get(name, 0) + 1
-        if count > self._most(name):
-            return
-        template = self.root.querySelector('[data-entry-template="' + name + '"]')
-        self._append_entry(name, self._entries(name), template, count - 1)
-        self._entries_drawn(name, count)
-        self._collect_controls()
-        self.announce(name, "Entry " + str(count) + " added.")
-        spec = self.specs[name]
-        first = self.doc.getElementById(self.fields[entry_key(name, count - 1, spec["fields"][0]["name"])][3])
-        if first:
-            first.focus()
-        self.update()
-
-    def remove_entry(self, name, index):
-        pairs = self._renumbered(self.read(), name, index)
-        self.revealed = [k for k, v in self._renumbered([(k, "") for k in self.revealed], name, index)]
-        count = max(0, self.counts.get(name, 0) - 1)
-        self._set_entries(name, count, pairs)
-        self._collect_controls()
-        self.announce(name, "Entry " + str(index + 1) + " removed.")
-        spec = self.specs[name]
-        if count:
-            target = self.fields[entry_key(name, min(index, count - 1), spec["fields"][0]["name"])][3]
-            self.doc.getElementById(target).focus()
-        else:
-            self.root.querySelector('[data-action="add"][data-list="' + name + '"]').focus()
-        self.update()
+    def draw_all(self, drawn):
+        """Redraw the lists whose number of entries changed (``drawn``: name -> entries on the page) and the form."""
+        for name in self.state.counts:
+            if drawn.get(name) != self.state.counts[name]:
+                self.draw_entries(name)
+        self.write_form()
 
     def announce(self, name, text):
-        box = self.doc.getElementById(control_id(name))
+        box = self._element(self.state.groups[name].id)
         status = box.querySelector(".checker-list-status") if box else None
         if status:
             status.textContent = text
 
+    def focus(self, element_id):
+        element = self._element(element_id)
+        if element:
+            element.focus()
+
     # -- evaluating and showing the result --
 
-    def evaluate(self, pairs):
-        answers = engine_answers(self.pathway, pairs + self.pending)
-        values, errors = engine.parse_answers(self.pathway, answers, True)
-        return engine.evaluate(self.pathway, values), errors
+    def update(self):
+        """Evaluate, and show the result, the problems and the new fragment."""
+        self.state.evaluate()
+        self.show_errors()
+        self.show_result(self.state.result)
+        self.sync_fragment()
 
-    def update(self, reveal=None):
-        """Read the form, evaluate, and show the result, the problems and the new fragment."""
-        pairs = self.read()
-        result, errors = self.evaluate(pairs)
-        if reveal and reveal not in self.revealed:
-            self.revealed.append(reveal)
-        self.show_errors(errors)
-        self.show_result(result)
-        self.sync_fragment(pairs + self.pending)
-
-    def show_errors(self, errors):
-        by_key = {}
-        order = []
-        for field, message in errors:
-            key = error_key(field)
-            if not key and message.startswith("give either '"):
-                key = message.split("'")[3]  # "give either 'a' or 'b', not both": shown at b, the later question
-                if key not in self.revealed:
-                    self.revealed.append(key)
-            if key not in self.fields:
-                key = ""
-            if key and key not in self.revealed:
-                continue
-            if key not in by_key:
-                by_key[key] = []
-                order.append(key)
-            by_key[key].append(message)
-        # A key whose problem is fixed is no longer revealed: the next mistake shows when the field is left.
-        self.revealed = [k for k in self.revealed if k in by_key]
-        # The summary lists problems in the order of the form; those about no one question first.
-        place = {"": -1}
-        for i in range(len(self.controls)):
-            place[self.controls[i][0]] = i
-        for name in self.specs:
-            if self.specs[name]["type"] == "list" and name in self.fields:
-                place[name] = place.get(entry_key(name, 0, self.specs[name]["fields"][0]["name"]), 0) - 0.5
-        order.sort(key=lambda k: place.get(k, len(place)))
-        state = [(k, by_key[k]) for k in order]
+    def show_errors(self):
+        state = self.state.errors
         if state == self.errors_shown:
             return
         self.errors_shown = state
-        for key in self.fields:
-            field, error, cid, focus_id = self.fields[key]
-            messages = by_key.get(key)
+        by_key = {}
+        for key, messages in state:
+            by_key[key] = messages
+        for key in self.state.by_key:
+            q = self.state.by_key[key]
+            error = self._element(q.error_id)
             if error is None:
                 continue
+            messages = by_key.get(key)
             if messages:
                 error.textContent = " ".join(messages)
                 error.hidden = False
             elif not error.hidden:
                 error.textContent = ""
                 error.hidden = True
+            field = self._element(q.id)  # a group's <fieldset>, or a control inside its field
+            if field is not None and q.widget not in ("radios", "list"):
+                field = field.closest(".checker-field")
             if field is not None:
                 field.classList.toggle("checker-field--error", bool(messages))
-            self._describe(key, cid, bool(messages))
+            self._describe(q, bool(messages))
         self.summary_list.replaceChildren()
-        for key in order:
-            for message in by_key[key]:
-                li = self.doc.createElement("li")
+        for key, messages in state:
+            for message in messages:
+                li = document.createElement("li")
                 if key:
-                    a = self.doc.createElement("a")
-                    a.href = "#" + self.fields[key][3]
-                    a.setAttribute("data-focus", self.fields[key][3])
-                    a.textContent = self.labels.get(key, key) + ": " + message
+                    q = self.state.by_key[key]
+                    a = document.createElement("a")
+                    a.href = "#" + q.focus_id
+                    a.setAttribute("data-focus", q.focus_id)
+                    a.textContent = q.label + ": " + message
                     li.appendChild(a)
                 else:
                     li.textContent = message
                 self.summary_list.appendChild(li)
-        self.summary.hidden = not order
+        self.summary.hidden = not state
 
-    def _describe(self, key, cid, invalid):
+    def _describe(self, q, invalid):
         """aria-describedby and aria-invalid of a control: its hint, unit and (when shown) its error."""
-        control = self.doc.getElementById(cid)
+        control = self._element(q.id)
         if control is None:
             return
-        ids = [i for i in (control.getAttribute("aria-describedby") or "").split() if i != cid + "-error"]
+        ids = [i for i in (control.getAttribute("aria-describedby") or "").split() if i != q.error_id]
         if invalid:
-            ids.append(cid + "-error")
+            ids.append(q.error_id)
         if ids:
             control.setAttribute("aria-describedby", " ".join(ids))
         else:
@@ -602,10 +614,10 @@ class Checker:
             self.words_shown = words
             self.status.textContent = words
         for item, r in zip(self.requirements, result["requirements"]):
-            state = (r["status"], r["message"], r["remaining"])
-            if state == item["shown"]:
+            shown = (r["status"], r["message"], r["remaining"])
+            if shown == item["shown"]:
                 continue
-            item["shown"] = state
+            item["shown"] = shown
             item["li"].setAttribute("data-requirement-status", r["status"])
             if r["remaining"] is None:
                 item["li"].removeAttribute("data-remaining")
@@ -622,20 +634,42 @@ class Checker:
             self.expiry.textContent = ("Your certificate expires on " + expiry + ".") if expiry else ""
             self.expiry.hidden = not expiry
 
-    def sync_fragment(self, pairs):
-        fragment = make_fragment(pairs)
+    def sync_fragment(self):
+        fragment = self.make_fragment(self.state.link_pairs())
         if fragment == self.fragment:
             return
         url = self.address + ("#" + fragment if fragment else "")
-        if self.fragment is not None or url != self.address + js.window.location.hash:
-            js.window.history.replaceState(js.window.history.state, "", url)
+        if self.fragment is not None or url != self.address + window.location.hash:
+            window.history.replaceState(window.history.state, "", url)
         self.fragment = fragment
 
     def share_url(self):
-        fragment = make_fragment(self.read() + self.pending)
-        return js.window.location.origin + self.address + ("#" + fragment if fragment else "")
+        fragment = self.make_fragment(self.state.link_pairs())
+        return window.location.origin + self.address + ("#" + fragment if fragment else "")
 
     # -- buttons --
+
+    def add_entry(self, name):
+        index = self.state.add_entry(name)
+        if index is None:
+            return
+        self._append_entry(name, self.root.querySelector('[data-entries="' + name + '"]'), self._template(name), index)
+        self._entries_drawn(name)
+        self.announce(name, "Entry " + str(index + 1) + " added.")
+        self.focus(self.state.first_of_entry(name, index).focus_id)
+        self.update()
+
+    def remove_entry(self, name, index):
+        self.state.remove_entry(name, index)
+        self.draw_entries(name)
+        self.write_form()
+        self.announce(name, "Entry " + str(index + 1) + " removed.")
+        count = self.state.counts[name]
+        if count:
+            self.focus(self.state.first_of_entry(name, min(index, count - 1)).focus_id)
+        else:
+            self.root.querySelector('[data-action="add"][data-list="' + name + '"]').focus()
+        self.update()
 
     def copy_link(self):
         url = self.share_url()
@@ -647,7 +681,7 @@ class Checker:
         def failed(_=None):
             self.copied.textContent = "Your browser did not let the page copy. Copy the link from the address bar."
 
-        clipboard = js.navigator.clipboard
+        clipboard = window.navigator.clipboard
         if clipboard is None:
             failed()
             return
@@ -657,68 +691,53 @@ class Checker:
         clipboard.writeText(url).then(done_proxy, failed_proxy)
 
     def start_again(self):
-        self.pending = []
-        self.revealed = []
-        self.fill([])
+        drawn = dict(self.state.counts)
+        self.state.start_again()
+        self.draw_all(drawn)
         self.copied.textContent = ""
         self.update()
-        first = self.controls[0] if self.controls else None
-        if first:
-            self.doc.getElementById(self.fields[first[0]][3]).focus()
+        if self.state.questions:
+            self.focus(self.state.questions[0].focus_id)
 
     def print_summary(self):
         self.before_print()
-        js.window.print()
+        the_window.print()
 
     def before_print(self, _=None):
         """Fill the print-only part: the answers, the date and the link to them."""
         box = self.root.querySelector(".checker-answers")
         box.replaceChildren()
-        labels = {}
-        for spec in self.pathway["inputs"]:
-            labels[spec["name"]] = spec
-        for key, value in self.read():
-            parts = split_entry_key(key)
-            if parts:
-                spec = None
-                for f in self.specs[parts[0]]["fields"]:
-                    if f["name"] == parts[2]:
-                        spec = f
-                label = self.specs[parts[0]]["label"] + ", entry " + str(parts[1] + 1) + ": " + spec["label"]
-            else:
-                spec = labels[key]
-                label = spec["label"]
-            dt = self.doc.createElement("dt")
-            dt.textContent = label
-            dd = self.doc.createElement("dd")
-            dd.textContent = format_value(spec, value)
+        for key, value in self.state.pairs():
+            q = self.state.by_key[key]
+            dt = document.createElement("dt")
+            dt.textContent = q.label
+            dd = document.createElement("dd")
+            dd.textContent = q.shown(value)
             box.appendChild(dt)
             box.appendChild(dd)
         if not box.firstChild:
-            dd = self.doc.createElement("dd")
+            dd = document.createElement("dd")
             dd.textContent = "No answers given."
             box.appendChild(dd)
-        self.root.querySelector(".checker-printed-on").textContent = js.Date.new().toLocaleDateString(js.undefined, js.JSON.parse('{"dateStyle": "long"}'))
+        self.root.querySelector(".checker-printed-on").textContent = window.Date.new().toLocaleDateString(
+            window.undefined, window.JSON.parse('{"dateStyle": "long"}'))
         self.root.querySelector(".checker-print-link").textContent = "Link to these answers: " + self.share_url()
 
     # -- events --
 
     def on_input(self, event):
-        target = event.target
-        key = target.getAttribute("data-key")
-        if key is None:
+        key = event.target.getAttribute("data-key")
+        q = self.state.by_key.get(key) if key is not None else None
+        if q is None:
             return
-        if self.pending:
-            self.pending = [(k, v) for k, v in self.pending if k != key]
-        self.update(reveal=key if event.type == "change" else None)
+        self.state.set_answer(key, self.read_control(q), reveal=event.type == "change")
+        self.update()
 
     def on_click(self, event):
         link = event.target.closest("[data-focus]")
         if link:
             event.preventDefault()  # keep the answers in the fragment: do not follow '#id'
-            control = self.doc.getElementById(link.getAttribute("data-focus"))
-            if control:
-                control.focus()
+            self.focus(link.getAttribute("data-focus"))
             return
         button = event.target.closest("[data-action]")
         if button is None:
@@ -739,14 +758,19 @@ class Checker:
         event.preventDefault()  # there is nothing to send: Enter must not submit the form
 
     def on_hashchange(self, event=None):
-        fragment = js.window.location.hash
-        if not looks_like_answers(fragment) or make_fragment(parse_fragment(fragment)) == self.fragment:
+        fragment = window.location.hash
+        if not looks_like_answers(fragment):
             return
-        self.fill(parse_fragment(fragment))
+        pairs = self.read_fragment(fragment)
+        if self.make_fragment(pairs) == self.fragment:
+            return
+        drawn = dict(self.state.counts)
+        self.state.load(pairs)
+        self.draw_all(drawn)
         self.update()
 
     def _listen(self, target, kind, handler):
-        def guarded(event=None):
+        def guarded(event):
             try:
                 handler(event)
             except Exception as exc:  # a bug: say so in the page and in the console
@@ -754,45 +778,37 @@ class Checker:
 
         proxy = create_proxy(guarded)
         self.proxies.append(proxy)
-        self.listening.append((target, kind, proxy))
         target.addEventListener(kind, proxy)
 
-    def unmount(self):
-        """Stop listening: the page has replaced this checker (Material's instant navigation)."""
-        for target, kind, proxy in self.listening:
-            target.removeEventListener(kind, proxy)
-        self.listening = []
-
     def broken(self, exc):
-        js.console.error("checker: " + type(exc).__name__ + ": " + str(exc))
+        window.console.error("checker: " + type(exc).__name__ + ": " + str(exc))
         self.status.textContent = (
             "Something went wrong in the checker. Reload the page: your answers are kept in its address."
         )
 
     def mount(self):
-        # Entries: the page is drawn with one entry per list; start from its numbering scheme.
-        for spec in self.pathway["inputs"]:
-            if spec["type"] == "list":
-                self.counts[spec["name"]] = 1
-        fragment = js.window.location.hash
-        pairs = parse_fragment(fragment) if looks_like_answers(fragment) else []
-        self.fill(pairs, clear=False)
+        # What was typed while the checker was starting stays, unless the fragment answers it.
+        typed = [(q.key, self.read_control(q)) for q in self.state.questions]
+        fragment = window.location.hash
+        pairs = self.read_fragment(fragment) if looks_like_answers(fragment) else []
+        drawn = dict(self.state.counts)
+        self.state.load(pairs)
+        given = [key for key, value in pairs]
+        for key, value in typed:
+            if key not in given and value != "":
+                self.state.set_answer(key, value)
+        self.draw_all(drawn)
         self._listen(self.form, "input", self.on_input)
         self._listen(self.form, "change", self.on_input)
         self._listen(self.form, "submit", self.on_submit)
         self._listen(self.root, "click", self.on_click)
-        self._listen(js.window, "hashchange", self.on_hashchange)
-        self._listen(js.window, "beforeprint", self.before_print)
+        self._listen(the_window, "hashchange", self.on_hashchange)
+        self._listen(the_window, "beforeprint", self.before_print)
         self.update()
         self.root.setAttribute("data-checker-ready", "")
 
 
 def start(root):
-    # A page that replaces its content without a reload (Material's instant navigation) runs
-    # this script again for the new page: let go of checkers no longer in the page.
-    for held in _HELD:
-        if hasattr(held, "unmount") and held.listening and not held.root.isConnected:
-            held.unmount()
     checker = Checker(root)
     try:
         checker.mount()
@@ -802,13 +818,13 @@ def start(root):
     return checker
 
 
-_HELD = []  # what JavaScript holds on to: the mounted checkers and their handlers
+_HELD = []  # what JavaScript holds on to: the mounted checker and the observer's handler
 
 
 def _complete_root():
     """The page's checker root, once the browser has read all of it (else None)."""
-    root = js.document.querySelector("[data-checker]:not([data-checker-ready])")
-    if root is not None and (root.nextSibling is not None or js.document.readyState != "loading"):
+    root = document.querySelector("[data-checker]:not([data-checker-ready])")
+    if root is not None and (root.nextSibling is not None or document.readyState != "loading"):
         return root
     return None
 
@@ -825,7 +841,7 @@ def main():
     if root is not None:
         _HELD.append(start(root))
         return
-    if js.document.readyState != "loading":
+    if document.readyState != "loading":
         return  # a page without a checker
     state = {"done": False}
 
@@ -833,7 +849,7 @@ def main():
         if state["done"]:
             return
         root = _complete_root()
-        if root is None and js.document.readyState == "loading":
+        if root is None and document.readyState == "loading":
             return
         state["done"] = True
         observer.disconnect()
@@ -842,8 +858,6 @@ def main():
 
     proxy = create_proxy(check)
     _HELD.append(proxy)
-    observer = js.MutationObserver.new(proxy)
-    observer.observe(js.document, js.JSON.parse('{"childList": true, "subtree": true}'))
-    js.document.addEventListener("DOMContentLoaded", proxy)
-
-
+    observer = window.MutationObserver.new(proxy)
+    observer.observe(document, window.JSON.parse('{"childList": true, "subtree": true}'))
+    document.addEventListener("DOMContentLoaded", proxy)

@@ -72,7 +72,7 @@ def on_cpython(pid: str, answers, mode: str):
     if mode == "run":
         return engine.run(pathway, answers)
     values, problems = engine.parse_answers(pathway, answers, mode == "parse_text")
-    return [values, problems]
+    return [values, problems, [engine.problem_line(p) for p in problems]]
 
 
 def test_micropython_gives_the_same_results_as_cpython(tmp_path):

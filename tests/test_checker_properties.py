@@ -270,7 +270,7 @@ def test_parsed_answers_are_the_usable_ones_with_the_cli_messages(pathway_id):
         assert json.dumps(answers, sort_keys=True) == original, "the caller's answers were changed"
         assert engine.check_answers(pathway, values) == [], "what is left must be usable"
         assert set(values) <= {s["name"] for s in pathway["inputs"]}
-        assert all(isinstance(w, str) and isinstance(m, str) and "\n" not in m for w, m in problems)
+        assert all(isinstance(p["path"], tuple) and "\n" not in engine.message(p) for p in problems)
         if not from_text:
             assert [engine.problem_line(p) for p in problems] == engine.check_answers(pathway, answers)
         engine.evaluate(pathway, values)
@@ -294,16 +294,21 @@ def test_form_errors_read_as_on_the_command_line():
         "experience_years": "abc", "mentoring_years": "-1", "pbsse": "yes", "issued_on": "2024-02-30",
         "pd_contact_hours": "12", "pd_semester_hours": ""}, True)
     assert values == {"pd_contact_hours": 12}
-    assert problems == [
-        ["experience_years", "should be a number, not the text 'abc'"],
-        ["mentoring_years", "must be at least 0 and at most 60 (got -1)"],
-        ["pbsse", "should be true or false, not the text 'yes'"],
-        ["issued_on", "'2024-02-30' is not a valid date; write it as YYYY-MM-DD, e.g. 2024-08-15"],
+    assert [engine.problem_line(p) for p in problems] == [
+        "experience_years: should be a number, not the text 'abc'",
+        "mentoring_years: must be at least 0 and at most 60 (got -1)",
+        "pbsse: should be true or false, not the text 'yes'",
+        "issued_on: '2024-02-30' is not a valid date; write it as YYYY-MM-DD, e.g. 2024-08-15",
     ]
+    assert [(p["code"], p["path"]) for p in problems] == [
+        ("not_a_number", ("experience_years",)), ("out_of_range", ("mentoring_years",)),
+        ("not_true_or_false", ("pbsse",)), ("invalid_date", ("issued_on",))]
+    assert problems[1]["params"] == {"value": -1, "at_least": 0, "more_than": None, "at_most": 60}
     values, problems = engine.parse_answers(pathway, {"experience": [
         {"years": "2", "setting": "mo_public", "fte": "1", "contracted": "true"},
         {"years": "1", "setting": "accredited_nonpublic", "accreditor": "north-centrl", "fte": "2", "contracted": "false"},
     ]}, True)
     assert values == {"experience": [{"years": 2, "setting": "mo_public", "fte": 1, "contracted": True},
                                      {"years": 1, "setting": "accredited_nonpublic", "contracted": False}]}
-    assert [p[0] for p in problems] == ["experience[1].accreditor", "experience[1].fte"]
+    assert [p["path"] for p in problems] == [("experience", 1, "accreditor"), ("experience", 1, "fte")]
+    assert [engine.where(p["path"]) for p in problems] == ["experience[1].accreditor", "experience[1].fte"]

@@ -87,9 +87,9 @@ def check_parse(pathway: dict, answers: Any, from_text: bool) -> None:
     assert isinstance(values, dict) and set(values) <= set(input_names(pathway)), values
     assert isinstance(problems, list)
     for problem in problems:
-        assert isinstance(problem, (list, tuple)) and len(problem) == 2, problem
-        where, message = problem
-        assert isinstance(where, str) and isinstance(message, str) and message, problem
+        assert isinstance(problem, dict) and isinstance(problem["path"], tuple), problem
+        message = engine.message(problem)
+        assert isinstance(message, str) and message, problem
         assert "\n" not in message and "Traceback" not in message, problem
         assert len(message) < 400, problem  # quoted values are shortened
     result = engine.evaluate(pathway, values)

@@ -127,6 +127,24 @@ def test_a_link_with_answers_fills_the_form_and_shows_the_result(page, site_serv
     assert_clean(page)
 
 
+def test_a_link_is_read_as_the_browser_reads_it_even_invalid_utf8(page, site_server):
+    """The fragment is the browser's URLSearchParams: '%C3%A9%FF' is 'é' and one U+FFFD, as the page's own
+    URLSearchParams reads it (a hand-written decoder made three U+FFFD of it)."""
+    fragment = "experience_years=%C3%A9%FF&mentoring_years=%zz+1"
+    open_checker(page, site_server, IPC, fragment)
+    browser = page.evaluate("(f) => Object.fromEntries(new URLSearchParams(f))", fragment)
+    assert browser == {"experience_years": "\u00e9\ufffd", "mentoring_years": "%zz 1"}
+    assert page.input_value("#q-experience_years") == browser["experience_years"]
+    assert page.input_value("#q-mentoring_years") == browser["mentoring_years"]
+    # The problem is shown at once (it came in a link), in the command line's words for the same text.
+    error = page.inner_text("#q-experience_years-error")
+    assert error == "should be a number, not the text '\u00e9\ufffd'"
+    # The fragment is rewritten as the browser writes the same answers.
+    written = page.evaluate("(f) => new URLSearchParams(new URLSearchParams(f)).toString()", fragment)
+    assert urllib.parse.urlsplit(page.url).fragment == written
+    assert_clean(page)
+
+
 def test_a_new_fragment_in_the_same_page_refills_the_form(page, site_server):
     open_checker(page, site_server, IPC, "experience_years=1")
     page.evaluate("() => { location.hash = '#experience_years=6&btap=false'; }")

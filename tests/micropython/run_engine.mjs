@@ -4,7 +4,8 @@
 //   node tests/micropython/run_engine.mjs CHECKER_DIR JOBS.json
 //
 // JOBS.json: {"pathways": {id: compiled pathway}, "runs": [[id, answers, mode], ...]}
-// where mode is "run" (engine.run) or "parse" / "parse_text" (engine.parse_answers).
+// where mode is "run" (engine.run) or "parse" / "parse_text" (engine.parse_answers: the values,
+// the problems and their lines).
 // Prints {"implementation": ..., "results": [one per run]} as JSON.
 import fs from "node:fs";
 import path from "node:path";
@@ -45,7 +46,7 @@ for run in jobs["runs"]:
         results.append(engine.run(pathway, run[1]))
     else:
         values, problems = engine.parse_answers(pathway, run[1], run[2] == "parse_text")
-        results.append([values, problems])
+        results.append([values, problems, [engine.problem_line(p) for p in problems]])
 out = {"implementation": sys.implementation.name, "version": list(sys.implementation.version[:3]), "results": results}
 with open("/out.json", "w") as f:
     f.write(json.dumps(out))
