@@ -35,14 +35,16 @@ as HTML. Nothing is stored: the answers live in the page's address only.
 import json
 
 try:
-    from pyscript import document, when, window
+    # PyScript's public API. Not ``when``: each call imports pyscript.web (42 KB of Python that
+    # MicroPython compiles as the page starts) to look its selector up; the widget has its elements.
+    from pyscript import document, window
     from pyscript.ffi import create_proxy
 
     # pyscript's ``window`` is MicroPython's ``js`` module: its properties are the page's, but a
     # method called on it directly (addEventListener, print) has no ``this``. The Window itself:
     the_window = window.window
 except ImportError:  # CPython (tests): only CheckerState and the pure helpers are used
-    document = window = the_window = when = create_proxy = None
+    document = window = the_window = create_proxy = None
 
 try:
     import engine  # in the browser, PyScript puts engine.py next to this file
@@ -889,7 +891,9 @@ class Checker:
             except Exception as exc:  # a bug: say so in the page and in the console
                 self.broken(exc)
 
-        when(kind, target)(guarded)
+        proxy = create_proxy(guarded)
+        self.proxies.append(proxy)
+        target.addEventListener(kind, proxy)
 
     def broken(self, exc):
         window.console.error("checker: " + type(exc).__name__ + ": " + str(exc))

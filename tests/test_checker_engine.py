@@ -88,3 +88,34 @@ def test_suggest(word, choice):
 def test_quote_keeps_a_problem_on_one_line():
     assert engine.quote("a\nb\x00c\u2028d") == "'a\\nb?c?d'"
     assert engine.quote("x" * 50) == "'" + "x" * 40 + "...'"
+
+
+# --- problems: a code, a path and params; the words made from them in one place ----------------
+
+
+def test_problems_carry_their_code_path_and_params_and_read_as_the_command_line_prints_them():
+    spec = {"type": "choice", "choices": [{"value": "mo_public", "label": "x"}, {"value": "other", "label": "y"}]}
+    pathway = {"inputs": [
+        {"name": "years", "type": "number", "at_least": 0},
+        {"name": "log", "type": "list", "fields": [{"name": "setting", **spec}], "instead_of": "years"},
+    ]}
+    problems = engine.find_problems(pathway, {"yeras": 1, "years": 2, "log": [{"setting": "mo_publc", "x": 1}, 3]})
+    assert [(p["code"], p["path"]) for p in problems] == [
+        ("unknown_answer", ()),
+        ("unknown_field", ("log", 0)),
+        ("unknown_choice", ("log", 0, "setting")),
+        ("entry_not_an_object", ("log", 1)),
+        ("both_given", ("log",)),
+    ]
+    assert problems[2]["params"] == {"value": "mo_publc", "choices": ["mo_public", "other"], "suggestion": "mo_public"}
+    assert [engine.problem_line(p) for p in problems] == [
+        "unknown answer 'yeras' (did you mean 'years'?)",
+        "log[0]: unknown field 'x'",
+        "log[0].setting: unknown value 'mo_publc' (did you mean 'mo_public'?); choose one of mo_public, other",
+        "log[1]: should be an object with the fields setting; not 3",
+        "give either 'years' or 'log', not both",
+    ]
+    assert engine.check_answers(pathway, "x") == [
+        "the answers should be a JSON object of 'question: answer' pairs, not the text 'x'"]
+    with pytest.raises(ValueError):
+        engine.message({"code": "no_such_problem", "path": (), "params": {}})
