@@ -1039,7 +1039,7 @@ def _evaluate_checks(checks, scope):
         distance = 0
     if distance is None or (status == "unmet" and distance <= 0):
         distance = 1
-    return {"status": status, "unmet": unmet, "unknown": unknown, "missing": missing,
+    return {"status": status, "unmet": unmet, "unknown": unknown, "missing": missing, "undecided": undecided,
             "remaining": remaining, "distance": distance}
 
 
@@ -1106,8 +1106,10 @@ def evaluate_requirement(requirement, scope):
         remaining = parts["remaining"]
         if status == "met":
             message = requirement["met"]
-        elif status == "unmet":
+        elif status == "unmet" and not parts["undecided"]:
             message = " ".join(parts["unmet"])
+        elif status == "unmet":  # what is missing, then what is still to answer
+            message = " ".join(parts["unmet"]) + " " + _unknown_message(parts)
         else:
             message = _unknown_message(parts)
     if status == "unmet":
