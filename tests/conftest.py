@@ -155,7 +155,9 @@ _running: list[pytest.Item] = []  # the test being set up or run, for launch_chr
 
 
 def uses_chromium(item: pytest.Item) -> bool:
-    return bool(BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())))
+    callspec = getattr(item, "callspec", None)
+    params = set(callspec.params) if callspec else set()  # a parameter named "page" is not the fixture
+    return bool(BROWSER_FIXTURES & (set(getattr(item, "fixturenames", ())) - params))
 
 
 def pytest_collection_modifyitems(config, items):
