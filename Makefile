@@ -12,7 +12,7 @@ CHROMIUM ?= /usr/bin/chromium
 # MkDocs 1.6 prints a banner about its successor on every run; it is not ours to act on.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test validate schemas chromium bench-build bench-widget clean
+.PHONY: setup serve build test test-fast validate schemas chromium bench-build bench-widget bench-fuzz clean
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -47,8 +47,14 @@ validate: $(PY_STAMP)
 schemas: $(PY_STAMP)
 	$(BIN)/python -m certkb schema schemas
 
+# Every test. The pathway gates discover content/pathways/ (or the folder in CERTKB_CONTENT, e.g.
+# `CERTKB_CONTENT=/tmp/x make test`) and are named after each pathway.
 test: setup chromium
 	$(BIN)/python -m pytest
+
+# The inner loop: everything except the tests that launch Chromium (marked `browser`).
+test-fast: setup
+	$(BIN)/python -m pytest -m "not browser"
 
 bench-build: setup
 	$(BIN)/python -m benchmarks.build
@@ -56,5 +62,9 @@ bench-build: setup
 bench-widget: setup chromium
 	$(BIN)/python -m benchmarks.widget
 
+# The fuzz tests' hard cases (1 MB files and answers, deep nesting), timed side by side.
+bench-fuzz: setup
+	$(BIN)/python -m benchmarks.fuzz
+
 clean:
-	rm -rf site .pytest_cache .hypothesis
+	rm -rf site .pytest_cache .hypothesis  # Hypothesis keeps its examples in .pytest_cache/hypothesis
