@@ -1,10 +1,12 @@
 """The staff guide's catalogue of messages is the loader's real wording.
 
-docs/staff/editing.md explains each message staff can meet, quoting an example.
-Each case below makes one typical mistake in a copy of the real content and checks
-that every message the loader then gives for that file appears, word for word, in
-the guide (without the file:line:col part, which moves as content changes). When the
-loader's wording changes, this fails until the guide is updated.
+The one staff guide, content/README.md (the site's "How to edit this site" page shows
+the same file), explains each message staff can meet, quoting an example. Each case
+below makes one typical mistake in a copy of the frozen fixture content and checks that
+every message the loader then gives for that file appears in the guide, word for word
+except for its examples (the file:line:col part, quoted values, ids and numbers, which
+differ between the fixture and the guide's examples). When the loader's wording
+changes, this fails until the guide is updated.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from certkb.errors import ContentErrors
 from certkb.loader import load_content
 
 ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "staff" / "editing.md"
+DOC = ROOT / "content" / "README.md"  # the one staff guide; docs/staff/editing.md includes it
 FIXTURE = ROOT / "tests" / "fixtures" / "content"  # frozen: staff edits to content/ never change these cases
 GUIDE = "guides/missouri/create-account.yml"
 PATHWAY = "pathways/fx-ipc-to-ccpc.yml"
@@ -135,7 +137,7 @@ def test_message_is_explained(name, rel, change, at, doc, tmp_path, monkeypatch)
     new = sorted(m for m in after - before if m.startswith(f"content/{at}:"))
     assert new, f"{name}: the mistake produced no message about content/{at}"
     missing = [m for m in new if shape(without_place(m)) not in shape(doc)]
-    assert not missing, (f"docs/staff/editing.md does not explain what staff see for '{name}':\n  "
+    assert not missing, (f"content/README.md does not explain what staff see for '{name}':\n  "
                          + "\n  ".join(missing))
 
 
@@ -148,3 +150,17 @@ def test_review_warning_is_explained(doc, tmp_path, monkeypatch):
     first = freshness.due_messages(content, today=dt.date(2100, 1, 1), stale_after_months=12)[0]
     dates = re.compile(r"\d{4}-\d\d-\d\d")
     assert dates.sub("YYYY-MM-DD", without_place(first)) in dates.sub("YYYY-MM-DD", doc), first
+
+
+def test_the_site_page_shows_the_guide_itself(built_site):
+    """docs/staff/editing.md includes content/README.md: every heading of the file is on the page."""
+    page = (built_site / "staff" / "editing" / "index.html").read_text(encoding="utf-8")
+    headings = [line.lstrip("#").strip() for line in DOC.read_text(encoding="utf-8").split("\n")
+                if re.match(r"#{1,3} ", line) and not line.startswith("# yaml-language-server")]
+    assert len(headings) > 10
+    words = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    import html as html_lib
+
+    missing = [h for h in headings if " ".join(html_lib.unescape(h).replace("`", "").split()) not in
+               html_lib.unescape(words)]
+    assert not missing, f"the staff page does not show these sections of content/README.md: {missing}"
