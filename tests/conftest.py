@@ -33,7 +33,6 @@ FIXTURE_DIR = ROOT / "tests" / "fixtures" / "content"
 settings.register_profile(
     "certkb",
     deadline=None,  # nothing in a test is timed; speed lives in benchmarks/
-    max_examples=300,
     suppress_health_check=[HealthCheck.too_slow],
     database=DirectoryBasedExampleDatabase(str(ROOT / ".pytest_cache" / "hypothesis")),
 )

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from certkb.pathway import case_answers, case_failures
@@ -27,6 +27,7 @@ from checker import engine
 
 from .checker_support import ROOT, random_answers, random_form_answers
 
+GATE = settings(max_examples=300)  # deadline=None and the rest come from the profile in conftest.py
 RANK = {"unmet": 0, "unknown": 1, "met": 2, "not_yet": 0, "incomplete": 1, "eligible": 2}
 
 # --- cases and coverage ----------------------------------------------------------------------------
@@ -172,6 +173,7 @@ def check_outcome(out: dict[str, Any]) -> None:
 def more_never_worse(pathway: dict[str, Any]) -> None:
     """More of any quantity (years, hours, a yes for a no) never makes a result worse."""
 
+    @GATE
     @given(answers=valid_answers(pathway), data=st.data())
     def check(answers, data):
         before = engine.evaluate(pathway, answers)
@@ -195,6 +197,7 @@ def another_entry_never_worse(pathway: dict[str, Any]) -> None:
     if not lists:
         return
 
+    @GATE
     @given(answers=valid_answers(pathway), spec=st.sampled_from(lists), data=st.data())
     def check(answers, spec, data):
         entry = data.draw(value(spec).filter(bool).map(lambda entries: entries[0]))
@@ -212,6 +215,7 @@ def another_entry_never_worse(pathway: dict[str, Any]) -> None:
 def no_crash(pathway: dict[str, Any]) -> None:
     """No JSON input crashes the engine: it returns a result or one-line problems."""
 
+    @GATE
     @given(answers=JSON | answer_like(pathway) | form_like(pathway))
     def check(answers):
         check_outcome(engine.run(pathway, answers))
@@ -222,6 +226,7 @@ def no_crash(pathway: dict[str, Any]) -> None:
 def parsed_answers_are_usable(pathway: dict[str, Any]) -> None:
     """parse_answers (the browser form) leaves out exactly what the CLI would refuse, in the CLI's words."""
 
+    @GATE
     @given(answers=answer_like(pathway) | form_like(pathway) | JSON, from_text=st.booleans())
     def check(answers, from_text):
         original = json.dumps(answers, sort_keys=True)
@@ -286,6 +291,7 @@ def thresholds_are_exact(pathway: dict[str, Any]) -> int:
             inside = [x for x in edges if low < x <= high or (x == low and spec.get("at_least") is not None)]
             return st.sampled_from(inside) | number(spec) if inside else number(spec)
 
+        @GATE
         @given(answers=st.fixed_dictionaries({n: strategy(n) for n in names}))
         def run(answers):
             quantity = _linear(check["quantity"], answers)

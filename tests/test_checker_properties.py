@@ -20,9 +20,10 @@ from checker import engine
 from checker.cli import Refused, parse_answers
 
 from .checker_support import fixture_compiled as compiled
-from .pathway_gates import JSON, check_outcome
+from .pathway_gates import GATE, JSON, check_outcome
 
 
+@GATE
 @given(raw=st.binary(max_size=200) | JSON.map(lambda v: json.dumps(v).encode()))
 def test_any_bytes_on_stdin_give_answers_or_a_refusal(raw):
     try:
@@ -63,6 +64,7 @@ def test_boundaries_are_exact(pathway_id, answers, rid, status, remaining):
     assert (r["status"], r["remaining"]) == (status, remaining)
 
 
+@GATE
 @given(contact=st.floats(0, 100, allow_nan=False), semester=st.floats(0, 5, allow_nan=False))
 def test_semester_hours_count_fifteen_contact_hours(contact, semester):
     r = requirement("fx-iss-to-css", {"pd_contact_hours": contact, "pd_semester_hours": semester},
