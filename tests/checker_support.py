@@ -12,17 +12,13 @@ Two sets of pathways, never mixed up:
 from __future__ import annotations
 
 import functools
-import os
 import random
-from pathlib import Path
 from typing import Any
 
 from certkb.loader import Content, load_content
 from certkb.pathway import compile_pathway
 
-ROOT = Path(__file__).resolve().parent.parent
-CONTENT_DIR = Path(os.environ.get("CERTKB_CONTENT") or ROOT / "content").resolve()
-FIXTURE_DIR = ROOT / "tests" / "fixtures" / "content"
+from .conftest import CONTENT_DIR, FIXTURE_DIR, ROOT  # noqa: F401 (re-exported for the checker tests)
 
 
 def compile_all(c: Content) -> dict[str, dict[str, Any]]:

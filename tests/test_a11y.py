@@ -34,6 +34,7 @@ import pytest
 from .checker_support import content
 from .quality_support import (
     READY,
+    READY_TIMEOUT_MS,
     built_pages,
     checker_pages,
     describe_violations,
@@ -149,7 +150,7 @@ def test_checkers_with_results_and_errors_have_no_wcag_violations(light, site_se
         # Errors shown: bad values from the fragment...
         spec = checker_spec(light)
         load(light, site_server, rel, urllib.parse.urlencode(bad_answers(spec)))
-        light.wait_for_selector('[aria-invalid="true"]', timeout=10_000)
+        light.wait_for_selector('[aria-invalid="true"]', timeout=READY_TIMEOUT_MS)
         problems += describe_violations(f"{rel} errors from the fragment", run_axe(light))
         # ...and typed into every text field.
         load(light, site_server, rel)
@@ -158,7 +159,7 @@ def test_checkers_with_results_and_errors_have_no_wcag_violations(light, site_se
             fields.nth(i).fill("")
             fields.nth(i).press_sequentially("-4x" if i % 2 else "seven")
         light.keyboard.press("Tab")
-        light.wait_for_selector('[aria-invalid="true"]', timeout=10_000)
+        light.wait_for_selector('[aria-invalid="true"]', timeout=READY_TIMEOUT_MS)
         problems += describe_violations(f"{rel} errors typed", run_axe(light))
         states += 2
     print(f"\naxe: {states} checker states checked (results and errors)")

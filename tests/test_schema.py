@@ -22,8 +22,10 @@ from certkb import schema
 from certkb.loader import SINGLE_FILES, content_files, validate_doc
 from certkb.yamlpos import load_located
 
+from .conftest import CONTENT_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content"
+CONTENT = CONTENT_DIR
 SCHEMAS = ROOT / "schemas"
 KINDS = ["sources", "jurisdictions", "facts", "glossary", "guide", "pathway"]
 
