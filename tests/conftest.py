@@ -243,6 +243,9 @@ def copy_project(dest: Path, content: Path | None = None) -> Path:
             shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
         elif src.exists():
             shutil.copy2(src, dest / name)
+    guide = dest / "content" / "README.md"
+    if not guide.exists():  # the staff guide the site's staff page includes (content without one: the fixtures)
+        shutil.copy2(ROOT / "content" / "README.md", guide)
     nm = ROOT / "node_modules"
     if nm.exists():
         (dest / "node_modules").symlink_to(nm)
