@@ -46,7 +46,7 @@ def test_every_guide_has_a_page_with_its_facts_sources_and_review_date(built_sit
         assert f"Last reviewed {long_date(guide.last_reviewed)}" in text, gid
         for sid in guide.sources:
             assert content.sources[sid].title in text, (gid, sid)
-        raw = (CONTENT_DIR.parent / content.files[("guide", gid)]).read_text(encoding="utf-8")
+        raw = (CONTENT_DIR / content.files[("guide", gid)]).read_text(encoding="utf-8")
         for kind, ident in REFERENCE_RE.findall(raw):
             if kind == "fact":
                 assert content.facts[ident].value in text, (gid, ident)
