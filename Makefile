@@ -15,7 +15,7 @@ export NO_MKDOCS_2_WARNING := 1
 # The server the tests publish through; Debian's package, like Chromium.
 NGINX ?= /usr/sbin/nginx
 
-.PHONY: setup serve build test validate schemas chromium nginx bench-build bench-widget clean
+.PHONY: setup serve build test test-fast validate schemas chromium nginx bench-build bench-widget bench-fuzz clean
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -61,8 +61,14 @@ validate: $(PY_STAMP)
 schemas: $(PY_STAMP)
 	$(BIN)/python -m certkb schema schemas
 
+# Every test. The pathway gates discover content/pathways/ (or the folder in CERTKB_CONTENT, e.g.
+# `CERTKB_CONTENT=/tmp/x make test`) and are named after each pathway.
 test: setup chromium nginx
 	$(BIN)/python -m pytest
+
+# The inner loop: everything except the tests that launch Chromium (marked `browser`).
+test-fast: setup
+	$(BIN)/python -m pytest -m "not browser"
 
 bench-build: setup
 	$(BIN)/python -m benchmarks.build
@@ -70,5 +76,9 @@ bench-build: setup
 bench-widget: setup chromium
 	$(BIN)/python -m benchmarks.widget
 
+# The fuzz tests' hard cases (1 MB files and answers, deep nesting), timed side by side.
+bench-fuzz: setup
+	$(BIN)/python -m benchmarks.fuzz
+
 clean:
-	rm -rf site .pytest_cache .hypothesis
+	rm -rf site .pytest_cache .hypothesis  # Hypothesis keeps its examples in .pytest_cache/hypothesis

@@ -32,9 +32,21 @@ sys.path.insert(0, str(ROOT))
 
 from tests.conftest import StaticServer, build_site, launch_chromium  # noqa: E402
 
-CHECKER = "checker/mo-ipc-to-ccpc/"
-PLAIN = "missouri/upgrade-ipc-ccpc/"
-FIELD = "#q-experience_years"
+
+
+def defaults() -> tuple[str, str, str]:
+    """The content's first upgrade guide and its checker, and the checker's first number question."""
+    from certkb.checker_page import control_id
+    from certkb.loader import load_content
+
+    content = load_content(ROOT / "content")
+    gid, guide = next((gid, g) for gid, g in content.guides.items() if g.pathway)
+    pathway = content.pathways[guide.pathway]
+    number = next(i.name for i in pathway.inputs if i.type == "number")
+    return (f"checker/{guide.pathway}/", content.guide_page(gid).removesuffix(".md") + "/", "#" + control_id(number))
+
+
+CHECKER, PLAIN, FIELD = defaults()
 
 # Records when the widget becomes ready, before any page script runs.
 READY_PROBE = """

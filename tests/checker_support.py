@@ -1,36 +1,63 @@
-"""Shared by the checker tests: the real pathways, compiled once, and answer generators."""
+"""Shared by the checker tests: the pathways, compiled once, and answer generators.
+
+Two sets of pathways, never mixed up:
+
+* ``content()`` / ``compiled()``: whatever is in the content folder under test, ``content/`` or
+  the folder named by the environment variable ``CERTKB_CONTENT``. The per-pathway gates
+  (tests/test_every_pathway.py) discover them; no test names one.
+* ``fixture_content()`` / ``fixture_compiled()``: tests/fixtures/content, frozen copies the tests
+  of the engine's, the command line's and the widget's behaviour use by name. Staff never edit them.
+"""
 
 from __future__ import annotations
 
 import functools
 import random
-from pathlib import Path
 from typing import Any
 
 from certkb.loader import Content, load_content
 from certkb.pathway import compile_pathway
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import CONTENT_DIR, FIXTURE_DIR, ROOT  # noqa: F401 (re-exported for the checker tests)
+
+
+def compile_all(c: Content) -> dict[str, dict[str, Any]]:
+    return {pid: compile_pathway(p, c.sources, c.guides) for pid, p in c.pathways.items()}
 
 
 @functools.lru_cache(maxsize=1)
 def content() -> Content:
-    return load_content(ROOT / "content")
+    return load_content(CONTENT_DIR)
 
 
 @functools.lru_cache(maxsize=1)
 def compiled() -> dict[str, dict[str, Any]]:
-    c = content()
-    return {pid: compile_pathway(p, c.sources, c.guides) for pid, p in c.pathways.items()}
+    return compile_all(content())
 
 
-def all_cases() -> list[tuple[str, Any]]:
-    return [(pid, case) for pid, p in content().pathways.items() for case in p.cases]
+@functools.lru_cache(maxsize=1)
+def fixture_content() -> Content:
+    return load_content(FIXTURE_DIR)
+
+
+@functools.lru_cache(maxsize=1)
+def fixture_compiled() -> dict[str, dict[str, Any]]:
+    return compile_all(fixture_content())
+
+
+def all_cases(c: Content | None = None) -> list[tuple[str, Any]]:
+    c = content() if c is None else c
+    return [(pid, case) for pid, p in c.pathways.items() for case in p.cases]
+
+
+def misspelt(name: str) -> str:
+    """A near miss of ``name`` (two letters swapped), for unknown-answer problems."""
+    return name[1] + name[0] + name[2:] if len(name) > 1 else name + "x"
 
 
 # --- random answers, valid and not, for the parity test ----------------------------------------
 
-_ODD = [None, True, False, 0, -1, 0.5, 1e308, "4", "", "2024-02-30", [], {}, [1], {"years": 1}, "north-centrl"]
+_ODD = [None, True, False, 0, -1, 0.5, 1e308, "4", "", "2024-02-30", [], {}, [1], {"years": 1}, "no-such-choice"]
 
 
 def _value(spec: dict[str, Any], rnd: random.Random) -> Any:
@@ -71,15 +98,17 @@ def random_answers(pathway: dict[str, Any], rnd: random.Random) -> Any:
     for spec in pathway["inputs"]:
         if rnd.random() < 0.7:
             answers[spec["name"]] = _value(spec, rnd)
-    if "experience" in answers and "experience_years" in answers and rnd.random() < 0.8:
-        del answers[rnd.choice(["experience", "experience_years"])]
+    for spec in pathway["inputs"]:
+        other = spec.get("instead_of")
+        if other and spec["name"] in answers and other in answers and rnd.random() < 0.8:
+            del answers[rnd.choice([spec["name"], other])]
     if rnd.random() < 0.05:
-        answers[rnd.choice(["experiance_years", "btapp", "x"])] = 1
+        answers[rnd.choice([misspelt(rnd.choice(pathway["inputs"])["name"]), "x"])] = 1
     return answers
 
 
 _TEXTS = ["", " ", "4", " 4 ", "3.99", "-1", "+2", ".5", "4.", "1e3", "3,5", "abc", "true", "false", "yes", "2024-08-15",
-          "2024-02-30", "mo_public", "north-central", "0", "0.5", "1.01", "60", "99999999999999999999", "..", "-"]
+          "2024-02-30", "no_such_choice", "0", "0.5", "1.01", "60", "99999999999999999999", "..", "-"]
 
 
 def random_form_answers(pathway: dict[str, Any], rnd: random.Random) -> dict[str, Any]:
@@ -94,5 +123,5 @@ def random_form_answers(pathway: dict[str, Any], rnd: random.Random) -> dict[str
 
     answers = {spec["name"]: text(spec) for spec in pathway["inputs"] if rnd.random() < 0.8}
     if rnd.random() < 0.05:
-        answers["experiance_years"] = "4"
+        answers[misspelt(rnd.choice(pathway["inputs"])["name"])] = "4"
     return answers

@@ -1,6 +1,14 @@
-"""Shared fixtures: the project root, a strict build of the real site, a local
-static server for it (under a sub-path, on 127.0.0.1 and a free port), and
-Debian's Chromium driven by Playwright.
+"""Shared fixtures: the project root, a strict build of the real site (of the content under
+test: ``content/``, or the folder in ``CERTKB_CONTENT``) and of the fixture content, a local
+static server for each (under a sub-path, on 127.0.0.1 and a free port), and Debian's Chromium
+driven by Playwright.
+
+Two rules are enforced here rather than trusted:
+
+* No clock: every Hypothesis test runs with ``deadline=None`` (the profile below), and its
+  example database lives under .pytest_cache/, never in the repository.
+* A test that launches Chromium is marked ``browser`` and a test marked ``browser`` uses it
+  (``make test-fast`` leaves the browser tests out by that mark, so the mark must be true).
 """
 
 from __future__ import annotations
@@ -15,8 +23,20 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 ROOT = Path(__file__).resolve().parent.parent
+CONTENT_DIR = Path(os.environ.get("CERTKB_CONTENT") or ROOT / "content").resolve()
+FIXTURE_DIR = ROOT / "tests" / "fixtures" / "content"
+
+settings.register_profile(
+    "certkb",
+    deadline=None,  # nothing in a test is timed; speed lives in benchmarks/
+    suppress_health_check=[HealthCheck.too_slow],
+    database=DirectoryBasedExampleDatabase(str(ROOT / ".pytest_cache" / "hypothesis")),
+)
+settings.load_profile("certkb")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SUB_PATH = "/kb/"  # the site is served under a sub-path, as an agency might host it
 CHROMIUM_ARGS = [
@@ -43,13 +63,30 @@ def build_site(dest: Path, config: Path | None = None, cwd: Path = ROOT) -> subp
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
+def build_with_content(content_dir: Path, workdir: Path) -> Path:
+    """A strict build of a copy of the project whose content/ is ``content_dir``; returns the site."""
+    project = copy_project(workdir / "project", content=content_dir)
+    dest = workdir / "site"
+    proc = build_site(dest, cwd=project)
+    assert proc.returncode == 0, f"strict build failed:\n{proc.stdout}\n{proc.stderr}"
+    return dest
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The real site, built once per test session with --strict."""
+    """The site of the content under test, built once per test session with --strict."""
+    if CONTENT_DIR != ROOT / "content":
+        return build_with_content(CONTENT_DIR, tmp_path_factory.mktemp("content-site"))
     dest = tmp_path_factory.mktemp("site") / "site"
     proc = build_site(dest)
     assert proc.returncode == 0, f"strict build failed:\n{proc.stdout}\n{proc.stderr}"
     return dest
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Path:
+    """The site of tests/fixtures/content (frozen pathways the widget's tests use by name)."""
+    return build_with_content(FIXTURE_DIR, tmp_path_factory.mktemp("fixture-site"))
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -104,7 +141,67 @@ def site_server(built_site):
         yield server
 
 
+@pytest.fixture(scope="session")
+def fixture_server(fixture_site):
+    with StaticServer(fixture_site) as server:
+        yield server
+
+
+# --- the browser mark, enforced ------------------------------------------------------------------
+
+BROWSER_FIXTURES = {"browser", "page"}
+_running: list[pytest.Item] = []  # the test being set up or run, for launch_chromium to check
+
+
+def uses_chromium(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    params = set(callspec.params) if callspec else set()  # a parameter named "page" is not the fixture
+    return bool(BROWSER_FIXTURES & (set(getattr(item, "fixturenames", ())) - params))
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that asks for Chromium (the browser or page fixture) must be marked browser, and a
+    test marked browser must ask for it or launch it itself (launch_chromium checks the launch)."""
+    wrong = []
+    for item in items:
+        marked = item.get_closest_marker("browser") is not None
+        if uses_chromium(item) and not marked:
+            wrong.append(f"{item.nodeid}: launches Chromium but is not marked @pytest.mark.browser")
+        if marked and not uses_chromium(item) and not getattr(item.function, "launches_chromium", False):
+            wrong.append(f"{item.nodeid}: is marked browser but never launches Chromium "
+                         "(use the page or browser fixture, or decorate it with @launches_chromium)")
+    if wrong:
+        raise pytest.UsageError("\n".join(wrong))
+
+
+def launches_chromium(test):
+    """For a browser test that calls launch_chromium itself instead of using the fixtures."""
+    test.launches_chromium = True
+    return test
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    _running.append(item)
+    try:
+        return (yield)
+    finally:
+        _running.pop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    _running.append(item)
+    try:
+        return (yield)
+    finally:
+        _running.pop()
+
+
 def launch_chromium(playwright):
+    for item in _running:
+        if item.get_closest_marker("browser") is None:
+            pytest.fail(f"{item.nodeid} launches Chromium but is not marked @pytest.mark.browser")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -135,14 +232,20 @@ def page(browser):
     context.close()
 
 
-def copy_project(dest: Path) -> Path:
-    """A copy of the project's site sources (for tests that edit content)."""
+def copy_project(dest: Path, content: Path | None = None) -> Path:
+    """A copy of the project's site sources (for tests that edit content), with the content
+    under test or the folder ``content``."""
     for name in ("content", "docs", "overrides", "checker", "schemas", "mkdocs.yml"):
         src = ROOT / name
+        if name == "content":
+            src = CONTENT_DIR if content is None else content
         if src.is_dir():
             shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
         elif src.exists():
             shutil.copy2(src, dest / name)
+    guide = dest / "content" / "README.md"
+    if not guide.exists():  # the staff guide the site's staff page includes (content without one: the fixtures)
+        shutil.copy2(ROOT / "content" / "README.md", guide)
     nm = ROOT / "node_modules"
     if nm.exists():
         (dest / "node_modules").symlink_to(nm)

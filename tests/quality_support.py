@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from .conftest import ROOT
+from .conftest import CONTENT_DIR, ROOT
 
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -55,7 +55,7 @@ def checker_pages(site: Path) -> dict[str, str]:
 
 def pathway_ids() -> list[str]:
     """Pathways the content defines (each must have a checker page)."""
-    folder = ROOT / "content" / "pathways"
+    folder = CONTENT_DIR / "pathways"
     return sorted(p.stem for p in folder.glob("*.yml")) if folder.is_dir() else []
 
 
@@ -425,7 +425,7 @@ def pathway_cases(pathway_id: str) -> list[dict]:
     """The test cases staff wrote in a pathway's YAML (answers and expected status)."""
     from certkb.yamlpos import load_located
 
-    path = ROOT / "content" / "pathways" / f"{pathway_id}.yml"
+    path = CONTENT_DIR / "pathways" / f"{pathway_id}.yml"
     data = load_located(path.read_bytes(), str(path)).data or {}
     return [c for c in (data.get("cases") or []) if isinstance(c, dict) and isinstance(c.get("answers"), dict)]
 

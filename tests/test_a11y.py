@@ -31,8 +31,10 @@ import urllib.parse
 
 import pytest
 
+from .checker_support import content
 from .quality_support import (
     READY,
+    READY_TIMEOUT_MS,
     built_pages,
     checker_pages,
     describe_violations,
@@ -95,9 +97,12 @@ def test_every_page_has_no_wcag_violations(light, site_server, built_site):
 def test_dark_scheme_has_no_wcag_violations(browser, site_server, built_site):
     context = browser.new_context(bypass_csp=True, color_scheme="dark")
     page = context.new_page()
-    checked = ["index.html", "missouri/index.html", "glossary/index.html", *CHECKERS.values()]
-    guides = [p for p in built_pages(built_site) if p.startswith("missouri/upgrade")]
-    checked += guides[:1]
+    c = content()
+    jurisdiction = next(iter(c.jurisdictions))
+    checked = ["index.html", f"{jurisdiction}/index.html", "glossary/index.html", *CHECKERS.values()]
+    # The richest page kind: a guide with a pathway (its requirement list and checker link).
+    upgrade = [c.guide_page(gid).removesuffix(".md") + "/index.html" for gid, g in c.guides.items() if g.pathway]
+    checked += upgrade[:1]
     problems: list[str] = []
     try:
         for rel in checked:
@@ -145,7 +150,7 @@ def test_checkers_with_results_and_errors_have_no_wcag_violations(light, site_se
         # Errors shown: bad values from the fragment...
         spec = checker_spec(light)
         load(light, site_server, rel, urllib.parse.urlencode(bad_answers(spec)))
-        light.wait_for_selector('[aria-invalid="true"]', timeout=10_000)
+        light.wait_for_selector('[aria-invalid="true"]', timeout=READY_TIMEOUT_MS)
         problems += describe_violations(f"{rel} errors from the fragment", run_axe(light))
         # ...and typed into every text field.
         load(light, site_server, rel)
@@ -154,7 +159,7 @@ def test_checkers_with_results_and_errors_have_no_wcag_violations(light, site_se
             fields.nth(i).fill("")
             fields.nth(i).press_sequentially("-4x" if i % 2 else "seven")
         light.keyboard.press("Tab")
-        light.wait_for_selector('[aria-invalid="true"]', timeout=10_000)
+        light.wait_for_selector('[aria-invalid="true"]', timeout=READY_TIMEOUT_MS)
         problems += describe_violations(f"{rel} errors typed", run_axe(light))
         states += 2
     print(f"\naxe: {states} checker states checked (results and errors)")

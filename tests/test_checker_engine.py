@@ -1,4 +1,5 @@
-"""The engine's own pieces, called directly: messages, numbers, dates, suggestions."""
+"""The engine's own pieces, called directly: messages, numbers, dates, suggestions (on the frozen
+fixture pathways, tests/fixtures/content/pathways, so edits to content/ never change them)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 
 from checker import engine
 
-from .checker_support import compiled
+from .checker_support import fixture_compiled as compiled
 
 
 def requirement(pathway_id, answers, rid):
@@ -18,26 +19,26 @@ ENTRY = {"years": 1, "setting": "accredited_nonpublic", "fte": 1, "contracted": 
 
 
 @pytest.mark.parametrize("pathway_id,answers,rid,message", [
-    ("mo-ipc-to-ccpc", {}, "professional_development",
+    ("fx-ipc-to-ccpc", {}, "professional_development",
      "Not answered yet: Contact hours in your professional development plan; "
      "Professional development plan approved by your employing school district."),
-    ("mo-ipc-to-ccpc", {"pd_contact_hours": 12}, "professional_development",
+    ("fx-ipc-to-ccpc", {"pd_contact_hours": 12}, "professional_development",
      "Your professional development plan has 12 of the 30 contact hours it needs; 18 to go. "
      "Not answered yet: Professional development plan approved by your employing school district."),
-    ("mo-ipc-to-ccpc", {"pd_contact_hours": 12, "pd_plan_approved": False}, "professional_development",
+    ("fx-ipc-to-ccpc", {"pd_contact_hours": 12, "pd_plan_approved": False}, "professional_development",
      "Your professional development plan has 12 of the 30 contact hours it needs; 18 to go. "
      "Your professional development plan must be approved by your employing school district."),
-    ("mo-iss-to-css", {}, "experience",
+    ("fx-iss-to-css", {}, "experience",
      "Not answered yet: Years of approved student services experience, or student services positions."),
-    ("mo-iss-to-css", {"experience": [ENTRY, dict(ENTRY, years=3), {"years": 2, "setting": "mo_public", "fte": 1}]},
+    ("fx-iss-to-css", {"experience": [ENTRY, dict(ENTRY, years=3), {"years": 2, "setting": "mo_public", "fte": 1}]},
      "experience",
      "Not answered yet: Student services positions, entries 1 and 2: The nonpublic school's accrediting association; "
      "Student services positions, entry 3: Contracted employment."),
-    ("mo-iss-to-css", {"experience": [ENTRY, ENTRY, ENTRY]}, "experience",
+    ("fx-iss-to-css", {"experience": [ENTRY, ENTRY, ENTRY]}, "experience",
      "You have 0 to 3 of the 4 years of approved student services experience; 1 to go."),
-    ("mo-iss-to-css", {"pd_semester_hours": 1}, "professional_development",
+    ("fx-iss-to-css", {"pd_semester_hours": 1}, "professional_development",
      "Not answered yet: Contact hours of professional development."),
-    ("mo-iss-to-css", {"pd_contact_hours": 2.5, "pd_semester_hours": 0}, "professional_development",
+    ("fx-iss-to-css", {"pd_contact_hours": 2.5, "pd_semester_hours": 0}, "professional_development",
      "You have 2.5 of the 40 contact hours of professional development (semester hours counted at 15 each); "
      "37.5 to go."),
 ])
@@ -46,7 +47,7 @@ def test_messages_say_what_is_missing(pathway_id, answers, rid, message):
 
 
 def test_met_messages_show_the_threshold_from_the_rule():
-    r = requirement("mo-ipc-to-ccpc", {"mentoring_years": 2}, "mentoring")
+    r = requirement("fx-ipc-to-ccpc", {"mentoring_years": 2}, "mentoring")
     assert r["message"] == "You have taken part in a mentoring program for at least 2 school years."
 
 

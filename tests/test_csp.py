@@ -24,7 +24,6 @@ from .quality_support import (
     visit_every_page,
 )
 
-pytestmark = pytest.mark.browser
 
 META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
 FORBIDDEN_SOURCES = ("'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "*", "http:", "https:", "blob:", "'strict-dynamic'")
@@ -97,6 +96,7 @@ def test_checker_pages_are_the_only_pages_allowed_to_compile_webassembly(built_s
 # --- the policy in Chromium -------------------------------------------------------------------
 
 
+@pytest.mark.browser
 def test_no_page_violates_its_policy(browser, site_server, built_site):
     visits = visit_every_page(browser, site_server, built_site)
     problems = []
@@ -113,6 +113,7 @@ def test_no_page_violates_its_policy(browser, site_server, built_site):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.browser
 def test_checkers_evaluate_answers_under_the_policy(browser, site_server, built_site):
     """Not just loaded: each checker evaluates its YAML cases with the policy in force."""
     checkers = checker_pages(built_site)
@@ -137,6 +138,7 @@ def test_checkers_evaluate_answers_under_the_policy(browser, site_server, built_
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.browser
 def test_the_recorder_sees_a_violation(browser, site_server):
     """Negative control: the gate above can fail. A script the page did not ship is refused
     by the policy and recorded, both by the DOM event and on the console."""

@@ -24,7 +24,7 @@ from mkdocs.utils import CountHandler
 
 from certkb import freshness, render
 from certkb.loader import load_content
-from .conftest import copy_project
+from .conftest import FIXTURE_DIR, copy_project
 
 TODAY = dt.date(2026, 11, 23)
 EPOCH = str(int(dt.datetime(2026, 11, 23, 12, tzinfo=dt.timezone.utc).timestamp()))
@@ -32,7 +32,12 @@ EPOCH = str(int(dt.datetime(2026, 11, 23, 12, tzinfo=dt.timezone.utc).timestamp(
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    return copy_project(tmp_path / "project")
+    """A copy with the frozen fixture content (staff edits never move a line), every page fresh."""
+    project = copy_project(tmp_path / "project", content=FIXTURE_DIR)
+    for path in (project / "content").rglob("*.yml"):
+        if any(line.startswith("last_reviewed:") for line in path.read_text(encoding="utf-8").split("\n")):
+            set_reviewed(path, TODAY.isoformat())
+    return project
 
 
 def set_reviewed(path: Path, day: str) -> int:

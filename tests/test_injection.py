@@ -1,6 +1,6 @@
 """Injection: nothing staff write and nothing a visitor types ever runs as markup or script.
 
-* Plain-text content fields (titles, labels, hints, definitions, names, a fact
+* Plain-text content fields (of the frozen fixture content, so staff edits never move a target) (titles, labels, hints, definitions, names, a fact
   inserted with {fact:}) carrying HTML, script, attribute-breakout, Jinja and
   Markdown payloads: a copy of the project with those payloads builds, the
   payloads show on the pages exactly as typed, the HTML has no element or
@@ -23,7 +23,7 @@ import pytest
 from certkb.errors import ContentErrors
 from certkb.loader import load_content
 
-from .conftest import ROOT, StaticServer, build_site, copy_project
+from .conftest import FIXTURE_DIR, StaticServer, build_site, copy_project
 from .quality_support import (
     READY,
     Recorder,
@@ -37,36 +37,36 @@ from .quality_support import (
 # --- plain-text fields ------------------------------------------------------------------------
 
 # (file, path to the field, payload). Every payload carries its own number so a dialog names it.
-PLAIN_PAYLOADS: list[tuple[str, tuple, str]] = [
-    ("guides/missouri/apply.yml", ("title",), "<script>alert(101)</script> Apply"),
-    ("guides/missouri/apply.yml", ("summary",), '"><svg onload=alert(102)> {{ 7*7 }} summary'),
-    ("guides/missouri/apply.yml", ("notes", 0, "title"), "'><img src=x onerror=alert(103)> note"),
-    ("guides/missouri/upgrade-iss-css.yml", ("sections", 0, "heading"), "# <img src=x onerror=alert(104)> heading {#id}"),
-    ("guides/missouri/upgrade-iss-css.yml", ("summary",), "!!! danger \"*[ISS]: hijack\" [x](javascript:alert(105))"),
+PLAIN_PAYLOADS: list[tuple[str, tuple, str]] = [  # in the frozen fixture content (tests/fixtures/content)
+    ("guides/missouri/create-account.yml", ("title",), "<script>alert(101)</script> Apply"),
+    ("guides/missouri/check-status.yml", ("summary",), '"><svg onload=alert(102)> {{ 7*7 }} summary'),
+    ("guides/missouri/create-account.yml", ("notes", 0, "title"), "'><img src=x onerror=alert(103)> note"),
+    ("guides/missouri/upgrade.yml", ("sections", 0, "heading"), "# <img src=x onerror=alert(104)> heading {#id}"),
+    ("guides/missouri/upgrade.yml", ("summary",), "!!! danger \"*[ISS]: hijack\" [x](javascript:alert(105))"),
     ("jurisdictions.yml", ("jurisdictions", 0, "name"), "</title><script>alert(106)</script>Missouri"),
     ("jurisdictions.yml", ("jurisdictions", 0, "topics", 0, "title"), "'\"><img src=x onerror=alert(107)> Account"),
     ("jurisdictions.yml", ("jurisdictions", 0, "agency"), "&lt;b&gt;DESE&amp; {% if true %}jinja{% endif %}"),
-    ("facts.yml", ("facts", "id=mo_portal", "value"), "<img src=x onerror=alert(108)> Portal | pipe |"),
-    ("glossary.yml", ("terms", "term=IPC", "definition"), "\"><script>alert(109)</script> | pipe | cell"),
-    ("sources.yml", ("sources", "id=mo-help-guide", "title"), "<svg/onload=alert(110)> Help Guide"),
-    ("sources.yml", ("sources", "id=mo-help-guide", "agency"), "{{ config }} `x` \\ DESE"),
-    ("pathways/mo-ipc-to-ccpc.yml", ("title",), "<script>alert(111)</script> IPC to CCPC"),
-    ("pathways/mo-ipc-to-ccpc.yml", ("inputs", 0, "label"), "\"><img src=x onerror=alert(112)> years"),
-    ("pathways/mo-ipc-to-ccpc.yml", ("inputs", "name=pd_contact_hours", "hint"), "{{ 7*7 }} <b>hint</b>"),
-    ("pathways/mo-ipc-to-ccpc.yml", ("inputs", 0, "unit"), "<i onmouseover=alert(113)>years</i>"),
-    ("pathways/mo-ipc-to-ccpc.yml", ("inputs", 2, "label"), "</script><script>alert(114)</script> approved"),
-    ("pathways/mo-ipc-to-ccpc.yml", ("requirements", 0, "title"), "<svg onload=alert(115)> Experience"),
-    ("pathways/mo-ipc-to-ccpc.yml", ("next_steps", 0, "text"), "[x](javascript:alert(116)) next"),
-    ("pathways/mo-ipc-to-ccpc.yml", ("determination",), "</script><script>alert(117)</script> DESE decides."),
-    ("pathways/mo-iss-to-css.yml", ("inputs", "name=experience", "fields", "name=setting", "choices", 0, "label"),
+    ("facts.yml", ("facts", "id=portal_name", "value"), "<img src=x onerror=alert(108)> Portal | pipe |"),
+    ("glossary.yml", ("terms", "term=DESE", "definition"), "\"><script>alert(109)</script> | pipe | cell"),
+    ("sources.yml", ("sources", "id=help", "title"), "<svg/onload=alert(110)> Help Guide"),
+    ("sources.yml", ("sources", "id=help", "agency"), "{{ config }} `x` \\ DESE"),
+    ("pathways/fx-ipc-to-ccpc.yml", ("title",), "<script>alert(111)</script> IPC to CCPC"),
+    ("pathways/fx-ipc-to-ccpc.yml", ("inputs", 0, "label"), "\"><img src=x onerror=alert(112)> years"),
+    ("pathways/fx-ipc-to-ccpc.yml", ("inputs", 0, "hint"), "{{ 7*7 }} <b>hint</b>"),
+    ("pathways/fx-ipc-to-ccpc.yml", ("inputs", 0, "unit"), "<i onmouseover=alert(113)>years</i>"),
+    ("pathways/fx-ipc-to-ccpc.yml", ("inputs", 2, "label"), "</script><script>alert(114)</script> approved"),
+    ("pathways/fx-ipc-to-ccpc.yml", ("requirements", 0, "title"), "<svg onload=alert(115)> Experience"),
+    ("pathways/fx-ipc-to-ccpc.yml", ("next_steps", 0, "text"), "[x](javascript:alert(116)) next"),
+    ("pathways/fx-ipc-to-ccpc.yml", ("determination",), "</script><script>alert(117)</script> DESE decides."),
+    ("pathways/fx-iss-to-css.yml", ("inputs", "name=experience", "fields", "name=setting", "choices", 0, "label"),
      "<img src=x onerror=alert(118)> public school"),
     # Markdown that would start a block if a plain line opened with it.
     ("guides/missouri/create-account.yml", ("summary",), "# Not a heading"),
-    ("guides/missouri/returning-users.yml", ("summary",), "1. Not a list | nor a table"),
-    ("guides/missouri/view-certificate.yml", ("summary",), '!!! danger "Not an admonition"'),
-    ("guides/connecticut/cecs-portal.yml", ("summary",), "- Not a list item --- nor a rule"),
-    ("guides/connecticut/cecs-portal.yml", ("title",), "C# and F# ##"),
-    ("guides/missouri/apply-new-type.yml", ("summary",), "??? Not a details block"),
+    ("guides/missouri/check-status.yml", ("sections", 0, "heading"), "1. Not a list | nor a table"),
+    ("guides/missouri/check-status.yml", ("title",), '!!! danger "Not an admonition"'),
+    ("guides/connecticut/portal.yml", ("summary",), "- Not a list item --- nor a rule"),
+    ("guides/connecticut/portal.yml", ("title",), "C# and F# ##"),
+    ("guides/missouri/upgrade.yml", ("title",), "??? Not a details block"),
 ]
 # Fields shown only in attributes (a page's description is the one place a jurisdiction's agency shows).
 ATTRIBUTE_ONLY = {("jurisdictions.yml", ("jurisdictions", 0, "agency"))}
@@ -124,7 +124,7 @@ def write_payloads(content: Path) -> None:
 
 @pytest.fixture(scope="module")
 def payload_site(tmp_path_factory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("payload-project"))
+    project = copy_project(tmp_path_factory.mktemp("payload-project"), content=FIXTURE_DIR)
     write_payloads(project / "content")
     dest = project / "site"
     proc = build_site(dest, config=project / "mkdocs.yml", cwd=project)
@@ -148,7 +148,7 @@ def test_plain_text_payloads_show_exactly_as_typed(payload_site):
     # A glossary definition is also every abbreviation's tooltip: exactly as typed there too.
     definition = next(p for n, _, p in PLAIN_PAYLOADS if n == "glossary.yml")
     if definition not in attributes:
-        missing.append(f"glossary.yml: the IPC tooltip is not {definition!r}")
+        missing.append(f"glossary.yml: the DESE tooltip is not {definition!r}")
     # Escaped once, not twice: a tooltip or label showing "&lt;script&gt;" would be escaped twice.
     for value in attributes:
         if "&lt;script&gt;alert(101)" in value or "&amp;" in value.replace("&lt;b&gt;DESE&amp;", ""):
@@ -181,6 +181,7 @@ def test_plain_text_payloads_create_no_markup(payload_site):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.browser
 def test_plain_text_payloads_never_run_in_chromium(browser, payload_site):
     """With the CSP bypassed (escaping alone must hold), then with it (defence in depth)."""
     pages = built_pages(payload_site)
@@ -189,7 +190,7 @@ def test_plain_text_payloads_never_run_in_chromium(browser, payload_site):
     # With the policy on, a sample is enough: every page carries the nav and title payloads, and
     # tests/test_csp.py shows every page of the real site runs without a violation.
     sample = [p for p in pages if p in checkers or p in ("index.html", "glossary/index.html",
-                                                          "missouri/apply/index.html", "404.html")]
+                                                          "missouri/create-account/index.html", "404.html")]
     with StaticServer(payload_site) as server:
         for bypass, visited in ((True, pages), (False, sample)):
             rec = Recorder(browser, bypass_csp=bypass)
@@ -266,7 +267,7 @@ def content_copy(tmp_path_factory) -> Path:
     content = tmp_path_factory.mktemp("md-payloads") / "content"
     (content / "guides" / "missouri").mkdir(parents=True)
     for name in SINGLE_FILES:
-        (content / name).write_bytes((ROOT / "content" / name).read_bytes())
+        (content / name).write_bytes((FIXTURE_DIR / name).read_bytes())
     return content
 
 
@@ -276,7 +277,7 @@ def test_markdown_payloads_are_refused_with_their_position(content_copy, payload
     topic = load_content(content_copy).jurisdictions["missouri"].topics[0].id
     quoted = json.dumps(payload)  # one line, double-quoted YAML: the value starts at a known column
     lines = ["id: zz-payload", "jurisdiction: missouri", f"topic: {topic}", "title: Payload test",
-             "summary: A guide carrying a payload.", "last_reviewed: 2026-11-23", "sources: [mo-help-guide]"]
+             "summary: A guide carrying a payload.", "last_reviewed: 2026-11-23", "sources: [help]"]
     if where == "intro":
         lines.append(f"intro: {quoted}")
         line, column = 8, 8
@@ -300,11 +301,11 @@ def test_markdown_that_is_only_text_is_still_accepted(content_copy):
     """The rules refuse payloads, not prose: entities, a site link, a reference and a web link pass."""
     target = content_copy / "guides" / "missouri" / "zz-prose.yml"
     topic = load_content(content_copy).jurisdictions["missouri"].topics[0].id
-    prose = ("Fees &amp; forms: see [the portal](https://dese.mo.gov/) and the {fact:mo_portal}; "
+    prose = ("Fees &amp; forms: see [the portal](https://dese.mo.gov/) and the {fact:portal_name}; "
              "write 3 < 4 as words. [Status](../application-status/) *[x]: y")
     target.write_text("\n".join([
         "id: zz-prose", "jurisdiction: missouri", f"topic: {topic}", "title: Prose", "summary: Prose.",
-        "last_reviewed: 2026-11-23", "sources: [mo-help-guide]", f"intro: {json.dumps(prose.replace(' < ', ' less than '))}",
+        "last_reviewed: 2026-11-23", "sources: [help]", f"intro: {json.dumps(prose.replace(' < ', ' less than '))}",
     ]) + "\n", encoding="utf-8")
     try:
         content = load_content(content_copy)
@@ -401,11 +402,12 @@ def test_fragment_and_typed_payloads_never_run_on_the_checker(browser, site_serv
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.browser
 def test_the_recorder_sees_what_scripts_create_and_only_that(browser, site_server):
     """The 'created' check can fail: a script-made <script>, an onclick set later; parsed markup is not flagged."""
     rec = Recorder(browser)
     try:
-        rec.page.goto(site_server.url("missouri/apply/"), wait_until="load")
+        rec.page.goto(site_server.url(""), wait_until="load")
         assert rec.collect("x", "x").created == []
         rec.page.evaluate("""() => {
             const s = document.createElement('script'); s.textContent = '1'; document.body.append(s);

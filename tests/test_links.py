@@ -20,7 +20,7 @@ import pytest
 from certkb.loader import load_content
 from certkb.models import REFERENCE_RE
 
-from .conftest import ROOT, SUB_PATH
+from .conftest import CONTENT_DIR, ROOT, SUB_PATH
 from .quality_support import CHECKER_PAGE_RE, built_pages, parse_page, url_path, write_report
 
 BASE = f"https://site.invalid{SUB_PATH}"  # any origin will do: only the path is resolved
@@ -118,7 +118,7 @@ def test_link_checker_finds_broken_links(site):
 
 @pytest.fixture(scope="module")
 def content():
-    return load_content(ROOT / "content")
+    return load_content(CONTENT_DIR)
 
 
 def _links_from(site: Site, rel: str) -> set[str]:

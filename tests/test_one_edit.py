@@ -1,8 +1,9 @@
 """One edit, three places.
 
-A rule's threshold is written once, in content/pathways/mo-ipc-to-ccpc.yml. This
-test changes that one line (4 years of experience become 5) in a copy of the
-project and shows that everything built from it follows:
+A rule's threshold is written once, in its pathway's YAML. This test changes that
+one line (4 years of experience become 5) in a copy of the project, with the frozen
+fixture content (tests/fixtures/content, so staff edits never change this test), and
+shows that everything built from it follows:
 
 (a) the requirement list on the upgrade guide,
 (b) the pathway data embedded in the checker page (what the browser evaluates),
@@ -28,12 +29,12 @@ import pytest
 from certkb.loader import load_content
 from certkb.pathway import case_failures, compile_pathway
 
-from .conftest import copy_project
+from .conftest import FIXTURE_DIR, copy_project
 from .test_checker_page import without_controls
 
-PATHWAY_ID = "mo-ipc-to-ccpc"
-PATHWAY_FILE = Path("content/pathways/mo-ipc-to-ccpc.yml")
-GUIDE_PAGE = Path("missouri/upgrade-ipc-ccpc/index.html")
+PATHWAY_ID = "fx-ipc-to-ccpc"
+PATHWAY_FILE = Path(f"content/pathways/{PATHWAY_ID}.yml")
+GUIDE_PAGE = Path("missouri/upgrade/index.html")
 CHECKER_PAGE = Path(f"checker/{PATHWAY_ID}/index.html")
 OLD, NEW = "rule: experience_years >= 4", "rule: experience_years >= 5"
 # Every requirement met, with exactly four years of experience.
@@ -56,8 +57,8 @@ def build(project: Path) -> Path:
 def projects(tmp_path_factory) -> dict[str, Path]:
     """Two copies of the project: as it is, and with the one line changed."""
     root = tmp_path_factory.mktemp("one-edit")
-    before = copy_project(root / "before")
-    after = copy_project(root / "after")
+    before = copy_project(root / "before", content=FIXTURE_DIR)
+    after = copy_project(root / "after", content=FIXTURE_DIR)
     path = after / PATHWAY_FILE
     text = path.read_text(encoding="utf-8")
     assert text.count(OLD) == 1, f"expected one '{OLD}' line in {PATHWAY_FILE}"

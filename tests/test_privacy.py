@@ -44,7 +44,6 @@ from .quality_support import (
     visit_every_page,
 )
 
-pytestmark = pytest.mark.browser
 
 # PyScript's core.js opens (and so creates) this IndexedDB database when it is imported, for its
 # optional local-folder feature (pyscript.fs.mount), which the checker never uses. It stays empty;
@@ -103,6 +102,7 @@ def test_built_css_imports_nothing_from_another_origin(built_site):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.browser
 def test_no_page_asks_anything_of_another_origin(browser, site_server, built_site):
     visits = visit_every_page(browser, site_server, built_site)
     origin = urllib.parse.urlsplit(site_server.base)
@@ -143,6 +143,7 @@ def check_storage(rel: str, storage: dict, scope: str) -> list[str]:
     return problems
 
 
+@pytest.mark.browser
 def test_nothing_is_stored_at_load_but_materials_palette(browser, site_server, built_site):
     visits = visit_every_page(browser, site_server, built_site)
     scope = urllib.parse.urlsplit(site_server.base).path  # Material's __md_scope: the site root
@@ -152,6 +153,7 @@ def test_nothing_is_stored_at_load_but_materials_palette(browser, site_server, b
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.browser
 def test_answering_a_checker_sends_and_stores_nothing(browser, site_server, built_site):
     """Typing answers sends nothing anywhere (no query, no body, no answer in any URL),
     Enter submits nothing, answers stay in the fragment, and no answer is stored."""
@@ -202,6 +204,7 @@ def test_answering_a_checker_sends_and_stores_nothing(browser, site_server, buil
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.browser
 def test_every_pathway_case_loads_from_the_fragment_without_requests(browser, site_server, built_site):
     """Opening a shared link (#answers) fills the form locally: the answers never appear in a request."""
     checkers = checker_pages(built_site)

@@ -27,10 +27,11 @@ def rendered(fixture_content):
 
 
 # Each kind of page: a step-by-step guide, a reference guide with sections, a
-# portal page of links, a jurisdiction index, the glossary (upgrade guides with
-# requirement lists have their own golden in test_upgrade_guides.py).
+# portal page of links, an upgrade guide (a guide with `pathway:`: its requirement
+# list from the pathway's YAML and the link to its checker), a jurisdiction index,
+# the glossary.
 KINDS = ["missouri/create-account.md", "missouri/check-status.md", "connecticut/portal.md",
-         "missouri/index.md", "glossary.md"]
+         "missouri/upgrade.md", "missouri/index.md", "glossary.md"]
 
 
 @pytest.mark.parametrize("page", KINDS)
@@ -38,8 +39,10 @@ def test_golden(page, rendered, update_goldens):
     check_golden(GOLDENS / page, rendered[page], update_goldens)
 
 
-def test_every_generated_page_has_a_golden(rendered):
-    assert set(rendered) == set(KINDS) | {"connecticut/index.md"}
+def test_every_generated_page_has_a_golden(rendered, fixture_content):
+    # The checker pages are read as built HTML by test_checker_page.py and driven in test_widget_browser.py.
+    checkers = {"checker/index.md"} | {f"checker/{pid}/index.md" for pid in fixture_content.pathways}
+    assert set(rendered) == set(KINDS) | {"connecticut/index.md"} | checkers
 
 
 def test_plain_text_is_escaped():
@@ -74,6 +77,7 @@ def test_navigation_is_by_jurisdiction_then_topic_in_order(fixture_content):
     assert navigation(fixture_content)[:2] == [
         {"Missouri": ["missouri/index.md",
                       {"Your account": ["missouri/create-account.md"]},
-                      {"Checking status": ["missouri/check-status.md"]}]},
+                      {"Checking status": ["missouri/check-status.md"]},
+                      {"Upgrading a certificate": ["missouri/upgrade.md"]}]},
         {"Connecticut": ["connecticut/index.md", {"The portal": ["connecticut/portal.md"]}]},
     ]

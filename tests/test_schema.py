@@ -22,8 +22,10 @@ from certkb import schema
 from certkb.loader import SINGLE_FILES, content_files, validate_doc
 from certkb.yamlpos import load_located
 
+from .conftest import CONTENT_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content"
+CONTENT = CONTENT_DIR
 SCHEMAS = ROOT / "schemas"
 KINDS = ["sources", "jurisdictions", "facts", "glossary", "guide", "pathway"]
 
@@ -145,9 +147,9 @@ def test_first_line_names_the_right_schema(path: Path):
 
 def test_modeline_paths():
     assert schema.modeline("sources.yml") == "# yaml-language-server: $schema=../schemas/sources.schema.json"
-    assert schema.modeline("guides/missouri/apply.yml") == \
+    assert schema.modeline("guides/somewhere/a-guide.yml") == \
         "# yaml-language-server: $schema=../../../schemas/guide.schema.json"
-    assert schema.modeline("pathways/mo-ipc-to-ccpc.yml") == \
+    assert schema.modeline("pathways/a-pathway.yml") == \
         "# yaml-language-server: $schema=../../schemas/pathway.schema.json"
     assert schema.kind_of("README.md") is None and schema.kind_of("notes.yml") is None
     assert {schema.kind_of(name) for name in SINGLE_FILES} == {"sources", "jurisdictions", "facts", "glossary"}

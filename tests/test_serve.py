@@ -1,11 +1,14 @@
 """Live preview: `mkdocs serve` follows edits to content/ and overrides/, and survives mistakes.
 
-Each test serves its own copy of the project (so edits never touch the real tree)
-on 127.0.0.1 and a free port, edits files as staff would, and polls the served page
-for the change within a bounded wait. The invalid-content test checks that the
-file:line:col messages appear in the server's terminal output, that the server keeps
-running and answering (its live-reload channel replies; MkDocs holds page requests
-until the site builds again), and that fixing the file brings the preview back.
+Each test serves its own copy of the project with the fixture content (so edits never touch
+the real tree, and staff edits to content/ never change these tests) on 127.0.0.1 and a free
+port, edits files as staff would, and polls the served page until the change shows. Nothing is
+timed: the poll gives up only after a generous bound, so that a broken server fails the test
+instead of hanging it (how fast a rebuild is served is for a benchmark, not a test). The
+invalid-content test checks that the file:line:col messages appear in the server's terminal
+output, that the server keeps running and answering (its live-reload channel replies; MkDocs
+holds page requests until the site builds again), and that fixing the file brings the preview
+back.
 """
 
 from __future__ import annotations
@@ -22,11 +25,12 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import copy_project
+from .conftest import FIXTURE_DIR, copy_project
 
-WAIT = 30.0  # seconds: the longest we wait for a rebuild
+GIVE_UP = 300.0  # seconds: not a speed goal; only so that a server that never rebuilds fails, not hangs
 GUIDE = Path("content/guides/missouri/create-account.yml")
 GUIDE_URL = "missouri/create-account/"
+TITLE = "title: Create an account\n"
 
 
 def free_port() -> int:
@@ -78,19 +82,19 @@ class Server:
         except urllib.error.HTTPError as e:
             return e.code, ""
 
-    def wait_for(self, what: str, test, timeout: float = WAIT) -> float:
-        """Poll ``test()`` until true; returns the seconds it took (fails after ``timeout``)."""
+    def wait_for(self, what: str, test) -> None:
+        """Poll ``test()`` until true (gives up, failing, only after GIVE_UP seconds)."""
         start = time.monotonic()
-        while time.monotonic() - start < timeout:
+        while time.monotonic() - start < GIVE_UP:
             if self.proc.poll() is not None:
                 pytest.fail(f"mkdocs serve exited ({self.proc.returncode}) while waiting for {what}:\n{self.output}")
             try:
                 if test():
-                    return time.monotonic() - start
+                    return
             except (urllib.error.URLError, ConnectionError, TimeoutError, socket.timeout):
                 pass
             time.sleep(0.2)
-        pytest.fail(f"no {what} within {timeout:.0f} s; server output:\n{self.output}")
+        pytest.fail(f"gave up waiting for {what}; server output:\n{self.output}")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -105,10 +109,10 @@ class Server:
 
 @pytest.fixture
 def server(tmp_path):
-    project = copy_project(tmp_path / "project")
+    project = copy_project(tmp_path / "project", content=FIXTURE_DIR)
     srv = Server(project)
     try:
-        srv.wait_for("first build", lambda: srv.get()[0] == 200, timeout=120)
+        srv.wait_for("first build", lambda: srv.get()[0] == 200)
         yield srv
     finally:
         srv.stop()
@@ -125,24 +129,22 @@ def test_serves_the_site(server):
     status, home = server.get()
     assert status == 200 and "Educator" in home
     status, guide = server.get(GUIDE_URL)
-    assert status == 200 and "Create your account" in guide
+    assert status == 200 and "Create an account" in guide
     status, review = server.get("staff/review-dates/")
     assert status == 200 and "Review dates" in review
 
 
-def test_content_edit_is_served_within_seconds(server):
-    edit(server.project / GUIDE, "title: Create your account\n", "title: Register on the portal\n")
-    seconds = server.wait_for("rebuilt guide", lambda: "Register on the portal" in server.get(GUIDE_URL)[1])
-    print(f"content edit served after {seconds:.1f} s")
+def test_content_edit_is_served(server):
+    edit(server.project / GUIDE, TITLE, "title: Register on the portal\n")
+    server.wait_for("rebuilt guide", lambda: "Register on the portal" in server.get(GUIDE_URL)[1])
     # Content feeds other pages too: the jurisdiction's index lists the guide by title.
     assert "Register on the portal" in server.get("missouri/")[1]
 
 
-def test_template_edit_is_served_within_seconds(server):
+def test_template_edit_is_served(server):
     template = server.project / "overrides" / "kb" / "guide.md.j2"
     template.write_text(template.read_text(encoding="utf-8") + "\nTemplate change 7f3a.\n", encoding="utf-8")
-    seconds = server.wait_for("rebuilt template", lambda: "Template change 7f3a." in server.get(GUIDE_URL)[1])
-    print(f"template edit served after {seconds:.1f} s")
+    server.wait_for("rebuilt template", lambda: "Template change 7f3a." in server.get(GUIDE_URL)[1])
 
 
 def test_invalid_content_is_reported_and_the_server_recovers(server):
@@ -152,7 +154,7 @@ def test_invalid_content_is_reported_and_the_server_recovers(server):
     title_line = next(i for i, line in enumerate(lines) if line.startswith("title:")) + 1
     mark = server.mark()
     # Two mistakes at once: a misspelt field name and a date that does not exist.
-    bad = good.replace("title: Create your account\n", "titel: Create your account\n")
+    bad = good.replace(TITLE, "titel" + TITLE[len("title"):])
     reviewed_line = next(i for i, line in enumerate(lines) if line.startswith("last_reviewed:")) + 1
     bad = bad.replace(lines[reviewed_line - 1] + "\n", "last_reviewed: 2026-02-30\n")
     path.write_text(bad, encoding="utf-8")
@@ -168,20 +170,18 @@ def test_invalid_content_is_reported_and_the_server_recovers(server):
     # again rather than serve a half-built site, so an open tab keeps showing the last good
     # version, and a page asked for now arrives once the mistake is fixed.
     assert server.proc.poll() is None
-    start = time.monotonic()
-    status, epoch = server.get("livereload/0/0")
-    assert status == 200 and epoch.strip().isdigit() and time.monotonic() - start < 5
-    held: dict[str, object] = {}
-    pending = threading.Thread(target=lambda: held.update(page=server.get(GUIDE_URL, timeout=WAIT + 10)), daemon=True)
-    pending.start()
-    time.sleep(1.0)
-    assert pending.is_alive(), "the page was served from a broken build"
+    status, epoch = server.get("livereload/0/0", timeout=GIVE_UP)
+    assert status == 200 and epoch.strip().isdigit()
+    # A page asked for now (the request is on the server's socket before the fix is written)...
+    held = socket.create_connection(("127.0.0.1", server.port), timeout=GIVE_UP)
+    held.sendall(f"GET /{GUIDE_URL} HTTP/1.0\r\nHost: 127.0.0.1:{server.port}\r\n\r\n".encode())
 
     # Fixing the file (here: with a new title, so we can see it) brings the preview back.
     fixed_mark = server.mark()
-    path.write_text(good.replace("title: Create your account\n", "title: Fixed and rebuilt\n"), encoding="utf-8")
-    seconds = server.wait_for("recovery", lambda: "Fixed and rebuilt" in server.get(GUIDE_URL)[1])
-    print(f"fixed content served after {seconds:.1f} s")
-    pending.join(timeout=WAIT)
-    assert not pending.is_alive() and held["page"][0] == 200 and "Fixed and rebuilt" in held["page"][1]
+    path.write_text(good.replace(TITLE, "title: Fixed and rebuilt\n"), encoding="utf-8")
+    server.wait_for("recovery", lambda: "Fixed and rebuilt" in server.get(GUIDE_URL)[1])
+    # ...is answered with the fixed page: it was held, never served from the broken build.
+    with held:
+        response = b"".join(iter(lambda: held.recv(65536), b"")).decode("utf-8")
+    assert response.startswith("HTTP/1.0 200") and "Fixed and rebuilt" in response, response[:300]
     assert "Reloading browsers" in server.output_since(fixed_mark)

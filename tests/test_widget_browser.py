@@ -1,6 +1,8 @@
 """The checker in Debian's Chromium: PyScript on MicroPython runs the engine in the page.
 
-Each test loads a checker page of the real build, served under the /kb/ sub-path
+Each test loads a checker page of the fixture build (tests/fixtures/content: frozen copies
+of two pathways, so staff edits to content/ never break these tests; every real pathway gets a
+smoke test in test_every_pathway.py), served under the /kb/ sub-path
 on 127.0.0.1 (nothing else resolves: see CHROMIUM_ARGS), in a fresh browser
 context, and waits for the widget's ``data-checker-ready``. The ``page``
 fixture records console errors; every test ends with none. Nothing here is
@@ -19,14 +21,15 @@ import pytest
 
 from checker import engine
 
-from .checker_support import compiled
+from .checker_support import FIXTURE_DIR
+from .checker_support import fixture_compiled as compiled
 from .conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
 READY_MS = 60_000  # generous: a loaded 2-core CI machine; the benchmark measures speed
-IPC = "mo-ipc-to-ccpc"
-ISS = "mo-iss-to-css"
+IPC = "fx-ipc-to-ccpc"
+ISS = "fx-iss-to-css"
 
 IPC_ALL_MET = [("experience_years", "4"), ("pd_contact_hours", "30"), ("pd_plan_approved", "true"),
                ("mentoring_years", "2"), ("btap", "true"), ("pbte", "true")]
@@ -79,8 +82,8 @@ def assert_matches_engine(page, pid: str, text_answers: dict) -> None:
 # --- answering --------------------------------------------------------------------------------
 
 
-def test_starts_incomplete_with_every_requirement_not_answered(page, site_server):
-    open_checker(page, site_server, IPC)
+def test_starts_incomplete_with_every_requirement_not_answered(page, fixture_server):
+    open_checker(page, fixture_server, IPC)
     assert overall(page) == "incomplete"
     assert {s for s, _ in requirements(page).values()} == {"unknown"}
     assert page.is_visible("[data-checker-status]")
@@ -88,8 +91,8 @@ def test_starts_incomplete_with_every_requirement_not_answered(page, site_server
     assert_clean(page)
 
 
-def test_answering_updates_the_result_and_the_fragment_as_you_type(page, site_server):
-    open_checker(page, site_server, IPC)
+def test_answering_updates_the_result_and_the_fragment_as_you_type(page, fixture_server):
+    open_checker(page, fixture_server, IPC)
     page.fill("#q-experience_years", "3")
     assert overall(page) == "not_yet"
     status, message = requirements(page)["experience"]
@@ -115,9 +118,9 @@ def test_answering_updates_the_result_and_the_fragment_as_you_type(page, site_se
     assert_clean(page)
 
 
-def test_a_link_with_answers_fills_the_form_and_shows_the_result(page, site_server):
+def test_a_link_with_answers_fills_the_form_and_shows_the_result(page, fixture_server):
     answers = {"experience_years": "3.5", "pd_contact_hours": "45", "pd_plan_approved": "false", "btap": "true"}
-    open_checker(page, site_server, IPC, urllib.parse.urlencode(answers))
+    open_checker(page, fixture_server, IPC, urllib.parse.urlencode(answers))
     assert page.input_value("#q-experience_years") == "3.5"
     assert page.input_value("#q-pd_contact_hours") == "45"
     assert page.is_checked("#q-pd_plan_approved-false") and page.is_checked("#q-btap-true")
@@ -127,26 +130,8 @@ def test_a_link_with_answers_fills_the_form_and_shows_the_result(page, site_serv
     assert_clean(page)
 
 
-def test_a_link_is_read_as_the_browser_reads_it_even_invalid_utf8(page, site_server):
-    """The fragment is the browser's URLSearchParams: '%C3%A9%FF' is 'é' and one U+FFFD, as the page's own
-    URLSearchParams reads it (a hand-written decoder made three U+FFFD of it)."""
-    fragment = "experience_years=%C3%A9%FF&mentoring_years=%zz+1"
-    open_checker(page, site_server, IPC, fragment)
-    browser = page.evaluate("(f) => Object.fromEntries(new URLSearchParams(f))", fragment)
-    assert browser == {"experience_years": "\u00e9\ufffd", "mentoring_years": "%zz 1"}
-    assert page.input_value("#q-experience_years") == browser["experience_years"]
-    assert page.input_value("#q-mentoring_years") == browser["mentoring_years"]
-    # The problem is shown at once (it came in a link), in the command line's words for the same text.
-    error = page.inner_text("#q-experience_years-error")
-    assert error == "should be a number, not the text '\u00e9\ufffd'"
-    # The fragment is rewritten as the browser writes the same answers.
-    written = page.evaluate("(f) => new URLSearchParams(new URLSearchParams(f)).toString()", fragment)
-    assert urllib.parse.urlsplit(page.url).fragment == written
-    assert_clean(page)
-
-
-def test_a_new_fragment_in_the_same_page_refills_the_form(page, site_server):
-    open_checker(page, site_server, IPC, "experience_years=1")
+def test_a_new_fragment_in_the_same_page_refills_the_form(page, fixture_server):
+    open_checker(page, fixture_server, IPC, "experience_years=1")
     page.evaluate("() => { location.hash = '#experience_years=6&btap=false'; }")
     page.wait_for_function("() => document.querySelector('#q-btap-false').checked")
     assert page.input_value("#q-experience_years") == "6"
@@ -167,8 +152,8 @@ def tab_until(page, condition: str, limit: int, what: str) -> None:
     pytest.fail(f"Tab never reached {what}")
 
 
-def test_the_form_can_be_completed_with_the_keyboard_alone(page, site_server):
-    open_checker(page, site_server, IPC)
+def test_the_form_can_be_completed_with_the_keyboard_alone(page, fixture_server):
+    open_checker(page, fixture_server, IPC)
     # Tab from the top of the page to the first question.
     tab_until(page, "document.activeElement && document.activeElement.id === 'q-experience_years'", 300,
               "the first question")
@@ -200,7 +185,8 @@ def test_the_form_can_be_completed_with_the_keyboard_alone(page, site_server):
 
 def cli_problems(pid: str, answers: dict) -> list[str]:
     """The command line's messages for answers it cannot use (exit 2, one line each on stderr)."""
-    proc = subprocess.run([sys.executable, "-m", "checker", "evaluate", pid], input=json.dumps(answers),
+    proc = subprocess.run([sys.executable, "-m", "checker", "--content", str(FIXTURE_DIR), "evaluate", pid],
+                          input=json.dumps(answers),
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     return proc.stderr.strip().splitlines()
@@ -213,9 +199,9 @@ BAD = [  # (field, what is typed, the same answer in the command line's JSON)
 ]
 
 
-def test_bad_input_gives_the_command_lines_message_by_the_field_and_in_the_summary(page, site_server):
+def test_bad_input_gives_the_command_lines_message_by_the_field_and_in_the_summary(page, fixture_server):
     lines = cli_problems(IPC, {name: json_value for name, _, json_value in BAD})
-    open_checker(page, site_server, IPC)
+    open_checker(page, fixture_server, IPC)
     for name, typed, _ in BAD:
         page.fill(f"#q-{name}", typed)
         page.press(f"#q-{name}", "Tab")  # a problem shows once the field is left
@@ -244,10 +230,10 @@ def test_bad_input_gives_the_command_lines_message_by_the_field_and_in_the_summa
     assert_clean(page)
 
 
-def test_a_malformed_date_and_bad_values_in_a_link_are_shown_at_once(page, site_server):
+def test_a_malformed_date_and_bad_values_in_a_link_are_shown_at_once(page, fixture_server):
     bad = {"issued_on": "2024-02-30", "pbsse": "maybe", "pd_semester_hours": "1,5"}
     lines = cli_problems(ISS, bad)
-    open_checker(page, site_server, ISS, urllib.parse.urlencode(bad))
+    open_checker(page, fixture_server, ISS, urllib.parse.urlencode(bad))
     for name in bad:
         line = next(ln for ln in lines if ln.startswith(name + ": "))
         assert page.inner_text(f"#q-{name}-error") == line[len(name) + 2:]
@@ -266,9 +252,9 @@ def test_a_malformed_date_and_bad_values_in_a_link_are_shown_at_once(page, site_
     assert_clean(page)
 
 
-def test_nothing_typed_or_linked_is_ever_inserted_as_html(page, site_server):
+def test_nothing_typed_or_linked_is_ever_inserted_as_html(page, fixture_server):
     payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
-    open_checker(page, site_server, IPC, urllib.parse.urlencode({payload: "1", "btap": payload}))
+    open_checker(page, fixture_server, IPC, urllib.parse.urlencode({payload: "1", "btap": payload}))
     page.fill("#q-experience_years", payload)
     page.press("#q-experience_years", "Tab")
     page.wait_for_timeout(200)
@@ -282,8 +268,8 @@ def test_nothing_typed_or_linked_is_ever_inserted_as_html(page, site_server):
 # --- the repeatable group ------------------------------------------------------------------------
 
 
-def test_the_experience_log_adds_and_removes_entries(page, site_server):
-    open_checker(page, site_server, ISS)
+def test_the_experience_log_adds_and_removes_entries(page, fixture_server):
+    open_checker(page, fixture_server, ISS)
     assert page.locator(".checker-entry").count() == 1
     page.fill("#q-experience-0-years", "2")
     choose(page, "experience-0-setting", "mo_public")
@@ -319,16 +305,16 @@ def test_the_experience_log_adds_and_removes_entries(page, site_server):
 
     # A link with entries draws them all.
     link = page.url
-    page.goto(site_server.url(""))
+    page.goto(fixture_server.url(""))
     page.goto(link)
     page.wait_for_selector("[data-checker-ready]", state="attached", timeout=READY_MS)
     assert page.locator(".checker-entry").count() == 1 and page.input_value("#q-experience-0-fte") == "0.5"
     assert_clean(page)
 
 
-def test_a_link_with_several_entries_draws_them_all(page, site_server):
+def test_a_link_with_several_entries_draws_them_all(page, fixture_server):
     pairs = [("experience.0.years", "1"), ("experience.2.years", "2"), ("experience.2.setting", "other")]
-    open_checker(page, site_server, ISS, urllib.parse.urlencode(pairs))
+    open_checker(page, fixture_server, ISS, urllib.parse.urlencode(pairs))
     assert page.locator(".checker-entry").count() == 3
     assert page.input_value("#q-experience-2-years") == "2" and page.is_checked("#q-experience-2-setting-other")
     assert page.input_value("#q-experience-1-years") == ""
@@ -338,19 +324,19 @@ def test_a_link_with_several_entries_draws_them_all(page, site_server):
 # --- sharing, starting again, printing -----------------------------------------------------------
 
 
-def test_copy_link_puts_the_answers_link_on_the_clipboard_and_says_so(page, site_server):
+def test_copy_link_puts_the_answers_link_on_the_clipboard_and_says_so(page, fixture_server):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    open_checker(page, site_server, IPC, "experience_years=4&btap=true")
+    open_checker(page, fixture_server, IPC, "experience_years=4&btap=true")
     page.click('[data-action="copy"]')
     page.wait_for_function("() => document.querySelector('.checker-copied').textContent.includes('copied')")
     assert page.is_visible(".checker-copied")
     copied = page.evaluate("() => navigator.clipboard.readText()")
-    assert copied == site_server.url(f"checker/{IPC}/") + "#experience_years=4&btap=true"
+    assert copied == fixture_server.url(f"checker/{IPC}/") + "#experience_years=4&btap=true"
     assert_clean(page)
 
 
-def test_start_again_clears_the_form_and_the_fragment(page, site_server):
-    open_checker(page, site_server, ISS, "experience.1.years=2&pbsse=true&issued_on=2024-08-15&mentoring_years=x")
+def test_start_again_clears_the_form_and_the_fragment(page, fixture_server):
+    open_checker(page, fixture_server, ISS, "experience.1.years=2&pbsse=true&issued_on=2024-08-15&mentoring_years=x")
     page.click('[data-action="reset"]')
     assert urllib.parse.urlsplit(page.url).fragment == ""
     assert overall(page) == "incomplete"
@@ -360,8 +346,8 @@ def test_start_again_clears_the_form_and_the_fragment(page, site_server):
     assert_clean(page)
 
 
-def test_the_print_view_is_a_one_page_summary(page, site_server):
-    open_checker(page, site_server, IPC, urllib.parse.urlencode(IPC_ALL_MET[:4]))
+def test_the_print_view_is_a_one_page_summary(page, fixture_server):
+    open_checker(page, fixture_server, IPC, urllib.parse.urlencode(IPC_ALL_MET[:4]))
     page.evaluate("() => { window.print = () => { window.__printed = true; }; }")
     page.click('[data-action="print"]')
     assert page.evaluate("() => window.__printed") is True
@@ -380,22 +366,34 @@ def test_the_print_view_is_a_one_page_summary(page, site_server):
 # --- privacy: its own origin only, nothing stored ----------------------------------------------------
 
 
-def test_the_page_asks_nothing_of_any_other_origin_and_stores_nothing(page, site_server):
+def test_the_page_asks_nothing_of_any_other_origin_and_stores_nothing(page, fixture_server):
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    open_checker(page, site_server, ISS, "experience_years=3&pbsse=true")
+    open_checker(page, fixture_server, ISS, "experience_years=3&pbsse=true")
     page.fill("#q-mentoring_years", "2")
     page.wait_for_timeout(300)
     assert requests, "no request recorded"
     for url in requests:
-        assert url.startswith(site_server.base), f"{url} is not under {site_server.base}"
+        assert url.startswith(fixture_server.base), f"{url} is not under {fixture_server.base}"
     stored = page.evaluate("() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage), document.cookie])")
     assert "mentoring" not in stored and "pbsse" not in stored and "experience" not in stored
     assert_clean(page)
 
 
-def test_every_checker_page_starts(page, site_server):
-    for pid in compiled():
-        open_checker(page, site_server, pid)
-        assert overall(page) == "incomplete"
+
+def test_a_link_is_read_as_the_browser_reads_it_even_invalid_utf8(page, fixture_server):
+    """The fragment is the browser's URLSearchParams: '%C3%A9%FF' is 'é' and one U+FFFD, as the page's own
+    URLSearchParams reads it (a hand-written decoder made three U+FFFD of it)."""
+    fragment = "experience_years=%C3%A9%FF&mentoring_years=%zz+1"
+    open_checker(page, fixture_server, IPC, fragment)
+    browser = page.evaluate("(f) => Object.fromEntries(new URLSearchParams(f))", fragment)
+    assert browser == {"experience_years": "\u00e9\ufffd", "mentoring_years": "%zz 1"}
+    assert page.input_value("#q-experience_years") == browser["experience_years"]
+    assert page.input_value("#q-mentoring_years") == browser["mentoring_years"]
+    # The problem is shown at once (it came in a link), in the command line's words for the same text.
+    error = page.inner_text("#q-experience_years-error")
+    assert error == "should be a number, not the text '\u00e9\ufffd'"
+    # The fragment is rewritten as the browser writes the same answers.
+    written = page.evaluate("(f) => new URLSearchParams(new URLSearchParams(f)).toString()", fragment)
+    assert urllib.parse.urlsplit(page.url).fragment == written
     assert_clean(page)

@@ -1,0 +1,85 @@
+"""Every pathway found in the content gets every gate, named after it.
+
+The pathways are discovered in ``content/pathways/`` (or in the folder the environment variable
+``CERTKB_CONTENT`` names); no test here knows how many there are or what they ask. For a pathway
+``P``, ``pytest -v`` lists:
+
+* ``test_case[P: <case name>]``: each ``cases:`` entry of its YAML, run through the engine;
+* ``test_cases_show_every_requirement_met_and_unmet[P]``: the coverage check;
+* ``test_more_never_makes_a_result_worse[P]``, ``test_another_entry_never_makes_a_result_worse[P]``,
+  ``test_no_json_input_crashes_the_engine[P]``, ``test_parsed_answers_are_the_usable_ones[P]``,
+  ``test_thresholds_are_exact[P]``: the engine's properties, with inputs, bounds and thresholds
+  read from the compiled pathway;
+* ``test_micropython_gives_cpythons_results[P]``: parity of the browser's interpreter;
+* ``test_checker_page_works_in_the_browser[P]``: a browser smoke test of its checker page.
+
+The gates themselves are in pathway_gates.py; test_new_pathway.py runs them on a new pathway.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from . import pathway_gates as gates
+from .checker_support import all_cases, compiled, content
+
+PATHWAYS = list(content().pathways)
+CASES = all_cases()
+
+
+@pytest.mark.parametrize("pathway_id,case", CASES, ids=[f"{pid}: {case.name}" for pid, case in CASES])
+def test_case(pathway_id, case):
+    failures = gates.case_problems(compiled()[pathway_id], case)
+    assert not failures, f"{pathway_id}, case '{case.name}':\n  " + "\n  ".join(failures)
+
+
+@pytest.mark.parametrize("pathway_id", PATHWAYS)
+def test_cases_show_every_requirement_met_and_unmet(pathway_id):
+    """So a change to any rule's threshold or logic is caught by some case."""
+    pathway = content().pathways[pathway_id]
+    lacking = gates.coverage_lacking(pathway)
+    assert not lacking, f"add cases to {pathway_id}'s file where these requirements are: {lacking}"
+    assert not gates.duplicate_case_names(pathway), gates.duplicate_case_names(pathway)
+
+
+@pytest.mark.parametrize("pathway_id", PATHWAYS)
+def test_more_never_makes_a_result_worse(pathway_id):
+    gates.more_never_worse(compiled()[pathway_id])
+
+
+@pytest.mark.parametrize("pathway_id", PATHWAYS)
+def test_another_entry_never_makes_a_result_worse(pathway_id):
+    gates.another_entry_never_worse(compiled()[pathway_id])
+
+
+@pytest.mark.parametrize("pathway_id", PATHWAYS)
+def test_no_json_input_crashes_the_engine(pathway_id):
+    gates.no_crash(compiled()[pathway_id])
+
+
+@pytest.mark.parametrize("pathway_id", PATHWAYS)
+def test_parsed_answers_are_the_usable_ones(pathway_id):
+    gates.parsed_answers_are_usable(compiled()[pathway_id])
+
+
+@pytest.mark.parametrize("pathway_id", PATHWAYS)
+def test_thresholds_are_exact(pathway_id):
+    gates.thresholds_are_exact(compiled()[pathway_id])
+
+
+@pytest.mark.parametrize("pathway_id", PATHWAYS)
+def test_micropython_gives_cpythons_results(pathway_id, tmp_path):
+    pathway = compiled()[pathway_id]
+    cases = [(pid, case) for pid, case in CASES if pid == pathway_id]
+    runs = gates.parity_runs({pathway_id: pathway}, cases, per_pathway=400)
+    kinds = gates.parity({pathway_id: pathway}, runs, tmp_path)
+    # The comparison covered every outcome, and plenty of each.
+    assert kinds["result"] > 150 and kinds["problems"] > 50, kinds
+    assert kinds["parsed"] + kinds["parsed with problems"] > 250, kinds
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("pathway_id", PATHWAYS)
+def test_checker_page_works_in_the_browser(pathway_id, page, site_server):
+    gates.smoke(page, site_server.url(f"checker/{pathway_id}/"), compiled()[pathway_id],
+                content().pathways[pathway_id].cases)
