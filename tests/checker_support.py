@@ -60,6 +60,14 @@ def misspelt(name: str) -> str:
 _ODD = [None, True, False, 0, -1, 0.5, 1e308, "4", "", "2024-02-30", [], {}, [1], {"years": 1}, "no-such-choice"]
 
 
+def in_order(entry: dict[str, Any]) -> dict[str, Any]:
+    """A list entry whose 'start' and 'end' dates (a period, for the engine) are in order."""
+    start, end = entry.get("start"), entry.get("end")
+    if isinstance(start, str) and isinstance(end, str) and end < start:
+        entry["start"], entry["end"] = end, start
+    return entry
+
+
 def _value(spec: dict[str, Any], rnd: random.Random) -> Any:
     if rnd.random() < 0.08:
         return rnd.choice(_ODD)
@@ -86,6 +94,8 @@ def _value(spec: dict[str, Any], rnd: random.Random) -> Any:
             for f in spec["fields"]:
                 if rnd.random() < 0.85:
                     entry[f["name"]] = _value(f, rnd)
+            if rnd.random() < 0.8:
+                in_order(entry)  # mostly a period that ends after it starts, as educators write them
             entries.append(entry)
         return entries
     raise AssertionError(kind)

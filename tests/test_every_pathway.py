@@ -71,7 +71,7 @@ def test_thresholds_are_exact(pathway_id):
 def test_micropython_gives_cpythons_results(pathway_id, tmp_path):
     pathway = compiled()[pathway_id]
     cases = [(pid, case) for pid, case in CASES if pid == pathway_id]
-    runs = gates.parity_runs({pathway_id: pathway}, cases, per_pathway=400)
+    runs = gates.parity_runs({pathway_id: pathway}, cases, per_pathway=600)
     kinds = gates.parity({pathway_id: pathway}, runs, tmp_path)
     # The comparison covered every outcome, and plenty of each.
     assert kinds["result"] > 150 and kinds["problems"] > 50, kinds
