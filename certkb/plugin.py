@@ -24,6 +24,15 @@ from .loader import Content, load_content
 
 log = logging.getLogger("mkdocs.plugins.certkb")
 
+# Material's search overlay is a role="dialog" without a name (axe: aria-dialog-name); name it
+# as its search field is named.
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+_NAMED_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">'
+
+
+def name_search_dialog(page_html: str) -> str:
+    return page_html.replace(_SEARCH_DIALOG, _NAMED_SEARCH_DIALOG, 1)
+
 
 class CertKBConfig(base.Config):
     enabled = c.Type(bool, default=True)
@@ -44,7 +53,7 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
 
     def __init__(self) -> None:
         self.content: Content | None = None
-        self.preloads: list[tuple[str, str]] = []  # the checker runtime's files, for its pages' <head>
+        self.runtime: runtime.Runtime | None = None  # the checker runtime's files, for its pages' <head>
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -92,7 +101,7 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         if self.content.pathways:
             # The checker pages' browser runtime (PyScript, MicroPython, the engine), from node_modules/.
             try:
-                self.preloads = runtime.preloads(runtime.add_to_files(files, config))
+                self.runtime = runtime.add_to_files(files, config)
             except runtime.RuntimeError_ as exc:
                 raise PluginError(str(exc)) from None
         return files
@@ -127,14 +136,16 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
             return None
-        # Checker pages start their runtime from the top of the page (no-op on other pages).
-        output = checker_page.start_runtime_early(output, page.url, self.preloads)
+        # Checker pages start their runtime once painted (no-op on other pages).
+        output = checker_page.start_runtime_early(output, page.url, self.runtime)
+        output = name_search_dialog(output)
         if not self.config.csp:
             return output
         return csp.apply(output)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
         # Theme pages that are not Markdown pages (404.html) get the same policy.
-        if not self.config.enabled or not self.config.csp or not template_name.endswith(".html"):
+        if not self.config.enabled or not template_name.endswith(".html"):
             return None
-        return csp.apply(output_content)
+        output_content = name_search_dialog(output_content)
+        return csp.apply(output_content) if self.config.csp else output_content
