@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from . import checker_page, csp, freshness, htmlsafe, render, runtime
+from . import checker_page, csp, freshness, htmlsafe, preview, render, runtime
 from .errors import ContentErrors
 from .loader import Content, load_content
 
@@ -54,6 +54,12 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
     def __init__(self) -> None:
         self.content: Content | None = None
         self.runtime: runtime.Runtime | None = None  # the checker runtime's files, for its pages' <head>
+        self.preview: preview.RenderCache | None = None  # under `mkdocs serve`: pages rendered by the last build
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup makes MkDocs keep this plugin across `serve` rebuilds, and so the cache.
+        if command == "serve":
+            self.preview = preview.RenderCache()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -109,13 +115,18 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled or self.content is None:
             return None
-        return markdown + "\n" + self.abbreviations + "\n"
+        markdown = markdown + "\n" + self.abbreviations + "\n"
+        if self.preview is not None:
+            self.preview.before_render(page, markdown)
+        return markdown
 
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
         # Titles from the nav config (jurisdiction names, topic titles, checker pages' pathway
         # titles) are plain text; Material prints them as HTML on every page.
         if self.config.enabled:
             htmlsafe.escape_nav_titles(nav.items)
+            if self.preview is not None:
+                self.preview.start_build(config, files)
         return nav
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str | None:
@@ -123,7 +134,14 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         # prints them as HTML in <title>, <meta content>, the header and every page's navigation.
         if self.config.enabled:
             htmlsafe.escape_meta(page.meta)
+            if self.preview is not None:
+                self.preview.after_render(page)
         return None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.preview is not None:
+            self.preview.end_build()
+            log.info(f"Live preview: {self.preview.misses} page(s) rendered, {self.preview.hits} unchanged and reused")
 
     def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
         # MkDocs gives error pages (404.html) root-absolute links ("/assets/...") unless site_url
