@@ -20,6 +20,7 @@ port, under the same /kb/ sub-path:
 from __future__ import annotations
 
 import email.utils
+import functools
 import gzip
 import io
 import re
@@ -108,21 +109,23 @@ class HostServer(StaticServer):
         self.httpd.RequestHandlerClass = lambda *a, **k: _HostHandler(*a, directory=str(directory), **k)
 
 
+@functools.lru_cache(maxsize=None)
+def _file_sizes(path: Path) -> tuple[int, int, int]:
+    data = path.read_bytes()
+    if not path.name.endswith(COMPRESSIBLE):
+        return len(data), len(data), len(data)
+    return len(data), len(compress(data, "gzip")), len(compress(data, "br"))
+
+
 def sizes(site: Path, urls: list[str]) -> dict[str, int]:
     """Raw, gzip and brotli bytes of the site files behind ``urls`` (paths under the site root)."""
     raw = gz = br = 0
-    for url in urls:
+    for url in dict.fromkeys(urls):
         path = site / url.split("?", 1)[0].lstrip("/")
         if path.is_dir() or url.endswith("/"):
             path = path / "index.html"
         if not path.is_file():
             continue
-        data = path.read_bytes()
-        raw += len(data)
-        if path.name.endswith(COMPRESSIBLE):
-            gz += len(compress(data, "gzip"))
-            br += len(compress(data, "br"))
-        else:
-            gz += len(data)
-            br += len(data)
+        r, g, b = _file_sizes(path)
+        raw, gz, br = raw + r, gz + g, br + b
     return {"raw": raw, "gzip": gz, "brotli": br}
