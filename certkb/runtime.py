@@ -22,7 +22,7 @@ relative name (PyScript's modules; MicroPython's ``.mjs`` and the ``.wasm`` it
 loads from beside itself; the engine, the widget and ``start.py``) lands in a
 folder named after a hash of the group's files, e.g.
 ``assets/checker/micropython.3f9a1c2b7d/micropython.wasm``; ``boot.js``, a file
-of ``docs/``, is linked with ``?v=<hash of its text>``.
+of ``docs/``, is shipped as ``boot.<hash of its text>.js``.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ RUNTIME_DIR = "assets/checker"
 PYSCRIPT_GROUP = "pyscript"
 MICROPYTHON_GROUP = "micropython"
 PYTHON_GROUP = "py"
-HASH_LENGTH = 10  # hex digits of SHA-256 in a folder name or ?v= (40 bits: no accidental collision)
+HASH_LENGTH = 10  # hex digits of SHA-256 in a folder or file name (40 bits: no accidental collision)
 
 PYSCRIPT_ENTRY = "core.js"
 # Our script that starts PyScript (docs/assets/checker/boot.js): the checker's one script tag.
@@ -91,7 +91,7 @@ class RuntimeFile:
 
 
 def content_hash(*chunks: bytes) -> str:
-    """A short hex digest of ``chunks`` (for a folder name or a ``?v=`` query)."""
+    """A short hex digest of ``chunks`` (for a folder or file name)."""
     digest = hashlib.sha256()
     for chunk in chunks:
         digest.update(len(chunk).to_bytes(8, "big"))
@@ -288,10 +288,10 @@ def preloads(items: list[RuntimeFile]) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class Runtime:
-    """What a checker page links to: the runtime's files and ``boot.js`` (with its ``?v=``)."""
+    """What a checker page links to: the runtime's files and ``boot.<hash>.js``."""
 
     files: list[RuntimeFile]
-    boot: str  # docs-relative URL of boot.js, with ?v=<hash of its text>
+    boot: str  # docs-relative URL of boot.js, named after its text: boot.<hash>.js
 
     def pyscript_entry(self) -> str:
         return find(self.files, PYSCRIPT_GROUP, PYSCRIPT_ENTRY)
@@ -300,12 +300,16 @@ class Runtime:
         return find(self.files, PYTHON_GROUP, START_NAME)
 
 
-def boot_url(docs_dir: Path) -> str:
-    """``boot.js``'s URL with a query derived from its text, so it too can be cached for long."""
+def boot_file(docs_dir: Path) -> RuntimeFile:
+    """``boot.js`` (a file of ``docs/``) as ``boot.<hash of its text>.js``, so it too can be cached for long.
+
+    A name, not a ``?v=`` query: the checker pages send no query string at all (tests/test_privacy.py).
+    """
     path = Path(docs_dir) / BOOT
     if not path.is_file():
         raise RuntimeError_(f"docs/{BOOT} is missing; the checker pages start their runtime with it")
-    return f"{BOOT}?v={content_hash(path.read_bytes())}"
+    data = path.read_bytes()
+    return RuntimeFile(f"{RUNTIME_DIR}/boot.{content_hash(data)}.js", path, data)
 
 
 def add_to_files(files, config) -> Runtime:
@@ -320,6 +324,10 @@ def add_to_files(files, config) -> Runtime:
 
     project_root = Path(config.config_file_path).resolve().parent
     items = runtime_files(project_root, Path(engine.__file__).resolve().parent)
+    boot = boot_file(Path(config.docs_dir))
+    original = files.get_file_from_path(BOOT)
+    if original is not None:
+        files.remove(original)  # shipped under its content-derived name only
     for item in items:
         if files.get_file_from_path(item.dest) is not None:
             raise RuntimeError_(f"docs/{item.dest} would hide the checker's runtime file of that name; remove it")
@@ -327,4 +335,5 @@ def add_to_files(files, config) -> Runtime:
             files.append(File.generated(config, item.dest, content=item.content))
         else:
             files.append(File.generated(config, item.dest, abs_src_path=str(item.source)))
-    return Runtime(items, boot_url(Path(config.docs_dir)))
+    files.append(File.generated(config, boot.dest, content=boot.content))
+    return Runtime(items, boot.dest)

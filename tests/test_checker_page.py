@@ -268,11 +268,11 @@ def test_pyscript_runs_our_own_micropython_from_the_site(built_site, pid):
     # <head>, after the theme's stylesheets; nothing of the runtime is linked before them.
     markup = checker_html(built_site, pid)
     head = markup.split("</head>")[0]
-    boot = re.search(r'<script type="module" async src="\.\./\.\./assets/checker/boot\.js\?v=([0-9a-f]{10})"></script>',
+    boot = re.search(r'<script type="module" async src="\.\./\.\./assets/checker/boot\.([0-9a-f]{10})\.js"></script>',
                      head)
     assert boot, "boot.js is linked as an async module, its URL naming its content"
-    boot_js = (built_site / "assets" / "checker" / "boot.js").read_bytes()
-    assert boot.group(1) == runtime.content_hash(boot_js)
+    boot_js = (built_site / "assets" / "checker" / f"boot.{boot.group(1)}.js").read_bytes()
+    assert boot.group(1) == runtime.content_hash(boot_js) == runtime.content_hash((ROOT / "docs" / runtime.BOOT).read_bytes())
     last_stylesheet = head.rindex('rel="stylesheet"')
     assert last_stylesheet < head.index('type="mpy"') < boot.start()
     assert "assets/checker/" not in head[:last_stylesheet]
@@ -286,7 +286,7 @@ def test_pyscript_runs_our_own_micropython_from_the_site(built_site, pid):
 
 def test_the_site_carries_only_the_runtime_files_the_page_needs(built_site):
     base = built_site / "assets" / "checker"
-    shipped = sorted(re.sub(r"\.[0-9a-f]{10}/", "/", p.relative_to(base).as_posix())
+    shipped = sorted(re.sub(r"\.[0-9a-f]{10}(?=/|\.js$)", "", p.relative_to(base).as_posix())
                      for p in base.rglob("*") if p.is_file())
     names = [Path(p).name for p in shipped]
     assert "micropython/micropython.mjs" in shipped and "micropython/micropython.wasm" in shipped
@@ -470,12 +470,12 @@ def test_the_runtime_is_linked_at_the_end_of_the_head_of_checker_pages_only(tmp_
     engine_dir.mkdir()
     for name in runtime.BROWSER_MODULES:
         (engine_dir / f"{name}.py").write_text("X = 1\n", encoding="utf-8")
-    rt = runtime.Runtime(runtime.runtime_files(ROOT, engine_dir), "assets/checker/boot.js?v=0123456789")
+    rt = runtime.Runtime(runtime.runtime_files(ROOT, engine_dir), "assets/checker/boot.0123456789.js")
     page = ('<html><head><meta charset="utf-8"><title>x</title><link rel="stylesheet" href="a.css"></head>'
             '<body><div data-checker="x"></div></body></html>')
     out = checker_page.start_runtime_early(page, "checker/x/", rt)
     assert out.index('rel="stylesheet"') < out.index('type="mpy"') \
-        < out.index('<script type="module" async src="../../assets/checker/boot.js?v=0123456789">') < out.index("</head>")
+        < out.index('<script type="module" async src="../../assets/checker/boot.0123456789.js">') < out.index("</head>")
     preload = json.loads(html.unescape(re.search(r'data-preload="([^"]+)"', out).group(1)))
     assert ["module", "../../" + rt.pyscript_entry()] == preload[0]
     assert [kind for kind, _ in preload] == sorted((kind for kind, _ in preload), key=("module", "fetch").index)
