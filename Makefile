@@ -70,11 +70,16 @@ test: setup chromium nginx
 test-fast: setup
 	$(BIN)/python -m pytest -m "not browser"
 
+# Benchmarks print figures and write a JSON record under benchmarks/results/. Pass options with
+# BENCH_ARGS, e.g. make bench-build BENCH_ARGS="--sizes 200 2000" (opt-in: about half an hour on
+# 2 cores), make bench-widget BENCH_ARGS="--baseline /path/to/main/site" (before and after, one run).
+BENCH_ARGS ?=
+
 bench-build: setup
-	$(BIN)/python -m benchmarks.build
+	$(BIN)/python -m benchmarks.build $(BENCH_ARGS)
 
 bench-widget: setup chromium
-	$(BIN)/python -m benchmarks.widget
+	$(BIN)/python -m benchmarks.widget $(BENCH_ARGS)
 
 # The fuzz tests' hard cases (1 MB files and answers, deep nesting), timed side by side.
 bench-fuzz: setup

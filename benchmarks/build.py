@@ -1,16 +1,37 @@
-"""`make bench-build`: what generating guides from YAML costs over plain Markdown.
+"""`make bench-build`: what generating guides from YAML costs over plain Markdown, and how it grows.
 
-For each N in 100, 500 and 2000 it writes N synthetic guides as YAML content,
-renders the very same pages to plain Markdown files, and builds both sites
-with the same theme and extensions (the plain one without our plugin, with
-the same navigation). Each build runs in its own process, alternating, and
-the median of the repeats is reported with the ratio YAML / Markdown.
+For each N (default 200 and 1000; ``--sizes 200 2000`` is opt-in) it writes N synthetic guides as YAML
+content, renders the very same pages to plain Markdown files, and builds:
+
+* ``yaml``: the project's mkdocs.yml (our plugin);
+* ``markdown``: the same pages as files, the same theme, extensions and
+  navigation, without our plugin;
+* ``yaml, unpruned``: mkdocs.yml without ``navigation.prune`` (how the site was
+  built before: every page carried the whole navigation), for comparison.
+
+Each build runs in its own process, the variants alternating, and the median
+of the repeats is reported with the ratios YAML / Markdown and N / first N.
+Then the live preview: ``mkdocs serve`` on the YAML project, one line of one
+guide edited, and the time from the write until MkDocs says "Reloading
+browsers" (the preview shows the edit), median of ``--edits`` edits.
+
+Guides go into the fixture's topics, as many per topic as it takes
+(``--guides-per-topic`` spreads them over more topics instead). It writes a
+JSON record under benchmarks/results/. With 2,000 guides a run takes about half
+an hour on a quiet 2-core machine, so it is not the default.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
+import json
+import os
+import platform
+import re
+import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -88,6 +109,10 @@ def make_projects(base: Path, n: int) -> tuple[Path, Path]:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(markdown + "\n" + abbr + "\n", encoding="utf-8")
     base_config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    features = base_config["theme"]["features"]
+    unpruned = {"INHERIT": "mkdocs.yml", "theme": {**base_config["theme"],
+                                                   "features": [f for f in features if f != "navigation.prune"]}}
+    (yaml_project / "unpruned.yml").write_text(yaml.safe_dump(unpruned, sort_keys=False), encoding="utf-8")
     plain = {
         "INHERIT": "mkdocs.yml",
         "plugins": [p for p in base_config["plugins"] if p != "certkb" and not (isinstance(p, dict) and "certkb" in p)],
@@ -98,7 +123,59 @@ def make_projects(base: Path, n: int) -> tuple[Path, Path]:
     return yaml_project, md_project
 
 
-def timed_build(project: Path, config: str) -> float:
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def preview(project: Path, edits: int) -> list[tuple[float, float]]:
+    """(wall, CPU) seconds from a one-line edit of one guide until `mkdocs serve` has rebuilt the site."""
+    guide = project / "content" / "guides" / "missouri" / "g0.yml"
+    original = guide.read_text(encoding="utf-8")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--strict", "--livereload", "--dev-addr", f"127.0.0.1:{free_port()}"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    lines: list[str] = []
+
+    def wait_for(pattern: str) -> None:
+        for line in proc.stdout:
+            lines.append(line)
+            if re.search(pattern, line):
+                return
+        raise SystemExit(f"mkdocs serve stopped in {project}:\n{''.join(lines[-30:])}")
+
+    times = []
+    try:
+        wait_for(r"Serving on")
+        for i in range(edits):
+            time.sleep(1.0)  # let the watcher settle, as between two edits by a person
+            start, cpu = time.perf_counter(), cpu_seconds(proc.pid)
+            guide.write_text(original.replace("summary: A generated guide", f"summary: Edit {i}, a generated guide"),
+                             encoding="utf-8")
+            wait_for(r"Reloading browsers")
+            times.append((time.perf_counter() - start, cpu_seconds(proc.pid) - cpu))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        guide.write_text(original, encoding="utf-8")
+    return times
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_build(project: Path, config: str) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one `mkdocs build` in its own process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "--config-file", config,
@@ -106,32 +183,83 @@ def timed_build(project: Path, config: str) -> float:
         cwd=project, capture_output=True, text=True,
     )
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"build failed in {project}:\n{proc.stdout}\n{proc.stderr}")
-    return elapsed
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} [{min(values):.2f}-{max(values):.2f}]"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 2000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200, 1000],
+                        help="guide counts (default 200 1000; 2000 is opt-in: about half an hour on 2 cores)")
     parser.add_argument("--repeats", type=int, default=3, help="builds per variant and size (median reported)")
+    parser.add_argument("--edits", type=int, default=3, help="one-line edits timed in the live preview per size")
+    parser.add_argument("--no-unpruned", action="store_true", help="skip the unpruned (before) variant")
+    parser.add_argument("--record", type=Path, help="where to write the JSON record (default benchmarks/results/)")
     args = parser.parse_args(argv)
-    rows = []
+    variants = {"yaml": ("yaml", "mkdocs.yml"), "markdown": ("markdown", "plain.yml")}
+    if not args.no_unpruned:
+        variants["yaml, unpruned"] = ("yaml", "unpruned.yml")
+    rows: dict[int, dict] = {}
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         for n in args.sizes:
             yaml_project, md_project = make_projects(Path(tmp) / str(n), n)
-            yaml_times, md_times = [], []
-            for _ in range(args.repeats):  # alternate, so machine noise hits both alike
-                yaml_times.append(timed_build(yaml_project, "mkdocs.yml"))
-                md_times.append(timed_build(md_project, "plain.yml"))
-            y, m = statistics.median(yaml_times), statistics.median(md_times)
-            rows.append((n, y, m, y / m))
-            print(f"N={n}: YAML {y:.2f} s, Markdown {m:.2f} s, ratio {y / m:.3f}", flush=True)
+            projects = {"yaml": yaml_project, "markdown": md_project}
+            wall: dict[str, list[float]] = {v: [] for v in variants}
+            cpu: dict[str, list[float]] = {v: [] for v in variants}
+            for r in range(args.repeats):  # alternate, so machine noise hits every variant alike
+                names = list(variants)
+                for v in names[r % len(names):] + names[:r % len(names)]:
+                    project, config = variants[v]
+                    w, c = timed_build(projects[project], config)
+                    wall[v].append(w)
+                    cpu[v].append(c)
+            edits = preview(yaml_project, args.edits) if args.edits else []
+            rows[n] = {"build CPU (s)": cpu, "build wall (s)": wall,
+                       "preview after a one-line edit, CPU (s)": [c for _, c in edits],
+                       "preview after a one-line edit, wall (s)": [w for w, _ in edits]}
+            print(f"N={n}: CPU " + "; ".join(f"{v} {spread(t)} s" for v, t in cpu.items())
+                  + (f"; preview {spread([c for _, c in edits])} s" if edits else ""), flush=True)
+    first = args.sizes[0]
+    med = lambda n, key, v=None: statistics.median(rows[n][key][v] if v else rows[n][key])
     print()
-    print("| guides | YAML build (s) | plain Markdown build (s) | ratio |")
-    print("| ---: | ---: | ---: | ---: |")
-    for n, y, m, r in rows:
-        print(f"| {n} | {y:.2f} | {m:.2f} | {r:.3f} |")
+    print("CPU seconds (user + system) of each build process, median [min-max] of the repeats;")
+    print("wall time beside it. CPU time is what a busy shared machine does not inflate.")
+    print("| guides | " + " | ".join(f"{v} CPU" for v in variants) + " | YAML / Markdown | YAML N / N=%d "
+          "| preview after an edit, CPU | wall: " % first + " | ".join(variants) + " | wall: preview |")
+    print("| ---: | " + " | ".join("---:" for _ in variants) + " | ---: | ---: | ---: | "
+          + " | ".join("---:" for _ in variants) + " | ---: |")
+    for n, row in rows.items():
+        ratios = {"yaml / markdown (CPU)": med(n, "build CPU (s)", "yaml") / med(n, "build CPU (s)", "markdown"),
+                  f"yaml at {n} / yaml at {first} (CPU)": med(n, "build CPU (s)", "yaml") / med(first, "build CPU (s)", "yaml")}
+        if "yaml, unpruned" in variants:
+            ratios[f"unpruned at {n} / unpruned at {first} (CPU)"] = (med(n, "build CPU (s)", "yaml, unpruned")
+                                                                     / med(first, "build CPU (s)", "yaml, unpruned"))
+            ratios["yaml / unpruned (CPU)"] = med(n, "build CPU (s)", "yaml") / med(n, "build CPU (s)", "yaml, unpruned")
+        edits = row["preview after a one-line edit, CPU (s)"]
+        if edits and rows[first]["preview after a one-line edit, CPU (s)"]:
+            ratios[f"preview at {n} / preview at {first} (CPU)"] = (
+                statistics.median(edits) / med(first, "preview after a one-line edit, CPU (s)"))
+        row["ratios"] = ratios
+        print(f"| {n} | " + " | ".join(spread(t) for t in row["build CPU (s)"].values())
+              + f" | {ratios['yaml / markdown (CPU)']:.3f} | {ratios[f'yaml at {n} / yaml at {first} (CPU)']:.2f}"
+              + f" | {spread(edits) if edits else '-'} | "
+              + " | ".join(spread(t) for t in row["build wall (s)"].values())
+              + f" | {spread(row['preview after a one-line edit, wall (s)']) if edits else '-'} |")
+    for n, row in rows.items():
+        print(f"N={n} ratios: " + "; ".join(f"{k} {v:.2f}" for k, v in row["ratios"].items()))
+    record = {"when": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+              "machine": f"{platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}",
+              "repeats": args.repeats, "sizes": {str(n): row for n, row in rows.items()}}
+    out = args.record or ROOT / "benchmarks" / "results" / f"build-{_dt.datetime.now(_dt.timezone.utc):%Y%m%dT%H%M%SZ}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    print(f"\nrecord: {out}")
     return 0
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 
 from . import runtime
-from .htmlsafe import escape, insert_at_head_top
+from .htmlsafe import escape
 from .loader import Content
 from .templating import common
 
@@ -243,41 +243,37 @@ def navigation(content: Content) -> list[Any]:
     return [{"Eligibility checkers": [CHECKERS_INDEX, *groups]}]
 
 
+def start_runtime_early(page_html: str, page_url: str, rt: runtime.Runtime | None) -> str:
+    """A checker page that paints first, then starts its checker.
 
+    At the end of ``<head>``, after the theme's stylesheets, so nothing of the
+    runtime is fetched before them:
 
-def start_runtime_early(page_html: str, page_url: str, preloads: list[tuple[str, str]]) -> str:
-    """A checker page that starts its checker from the top of ``<head>``.
-
-    Right after ``<meta charset>``:
-
-    * ``<link>`` preloads of every runtime file, in the order they are needed, so
-      the browser fetches PyScript, MicroPython and the Python files at once,
-      rather than one after another as each asks for the next;
     * the widget's ``<script type="mpy">``, whose ``config`` attribute is
       PyScript's configuration (:func:`certkb.runtime.pyscript_config`: our own
-      MicroPython, the engine's and the widget's bytecode, no unused plugins);
-    * the small script that starts PyScript (``assets/checker/boot.js``), so that
-      MicroPython starts while the browser is still reading the page and running
-      the theme's script, not after. (The widget mounts once the page's checker
-      has been read.)
+      MicroPython, the engine's and the widget's bytecode, no unused plugins),
+      ``data-pyscript`` PyScript's entry module and ``data-preload`` every file
+      on the way to a running checker (:func:`certkb.runtime.preloads`);
+    * ``assets/checker/boot.js`` as an async module script: it blocks neither
+      parsing nor painting; once the page's stylesheets have arrived and a frame
+      has been drawn it asks for every runtime file at once (preload links) and
+      starts PyScript. (The widget mounts once the page's checker has been read.)
 
-    Pages without a checker are returned unchanged.
+    Every URL names its file's content (see :mod:`certkb.runtime`). Pages
+    without a checker are returned unchanged.
     """
-    if "data-checker=" not in page_html or not preloads:
+    if "data-checker=" not in page_html or rt is None or "</head>" not in page_html:
         return page_html
     root = runtime.page_root(page_url)
-    config = json.dumps(runtime.pyscript_config(root), separators=(",", ":"))
+    config = json.dumps(runtime.pyscript_config(root, rt.files), separators=(",", ":"))
+    preload = json.dumps([[kind, root + path] for kind, path in runtime.preloads(rt.files)], separators=(",", ":"))
     # The widget's script targets itself: PyScript then adds no output element (it would
-    # append one to <body>, which may not exist yet when MicroPython is ready).
-    tags = []
-    for kind, path in preloads:
-        href = escape(root + path)
-        if kind == "module":
-            tags.append(f'<link rel="modulepreload" href="{href}">')
-        else:
-            tags.append(f'<link rel="preload" href="{href}" as="fetch" crossorigin>')
-    tags.append(f'<script type="mpy" id="checker-widget" target="checker-widget" '
-                f'src="{escape(root + runtime.START)}" config="{escape(config)}"></script>')
-    # After the preloads: by the time it has arrived, PyScript's modules have too.
-    tags.append(f'<script src="{escape(root + runtime.BOOT)}"></script>')
-    return insert_at_head_top(page_html, "\n    ".join(tags))
+    # append one to <body>).
+    tags = [
+        f'<script type="mpy" id="checker-widget" target="checker-widget" src="{escape(root + rt.start())}" '
+        f'config="{escape(config)}" data-pyscript="{escape(root + rt.pyscript_entry())}" '
+        f'data-preload="{escape(preload)}"></script>',
+        f'<script type="module" async src="{escape(root + rt.boot)}"></script>',
+    ]
+    head_end = page_html.index("</head>")
+    return page_html[:head_end] + "  " + "\n    ".join(tags) + "\n  " + page_html[head_end:]

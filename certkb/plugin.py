@@ -18,11 +18,20 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from . import checker_page, freshness, headers, htmlsafe, render, runtime
+from . import checker_page, freshness, headers, htmlsafe, preview, render, runtime
 from .errors import ContentErrors
 from .loader import Content, load_content
 
 log = logging.getLogger("mkdocs.plugins.certkb")
+
+# Material's search overlay is a role="dialog" without a name (axe: aria-dialog-name); name it
+# as its search field is named.
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+_NAMED_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">'
+
+
+def name_search_dialog(page_html: str) -> str:
+    return page_html.replace(_SEARCH_DIALOG, _NAMED_SEARCH_DIALOG, 1)
 
 
 class CertKBConfig(base.Config):
@@ -45,8 +54,14 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
 
     def __init__(self) -> None:
         self.content: Content | None = None
-        self.preloads: list[tuple[str, str]] = []  # the checker runtime's files, for its pages' <head>
+        self.runtime: runtime.Runtime | None = None  # the checker runtime's files, for its pages' <head>
         self.policies = headers.Policies()  # each page's CSP: its meta tag and the server's header
+        self.preview: preview.RenderCache | None = None  # under `mkdocs serve`: pages rendered by the last build
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup makes MkDocs keep this plugin across `serve` rebuilds, and so the cache.
+        if command == "serve":
+            self.preview = preview.RenderCache()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -98,7 +113,7 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         if self.content.pathways:
             # The checker pages' browser runtime (PyScript, MicroPython, the engine), from node_modules/.
             try:
-                self.preloads = runtime.preloads(runtime.add_to_files(files, config))
+                self.runtime = runtime.add_to_files(files, config)
             except runtime.RuntimeError_ as exc:
                 raise PluginError(str(exc)) from None
         return files
@@ -108,13 +123,18 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
             return None
         if page.file.src_uri == render.HOME_PAGE:
             markdown = render.with_home_cards(markdown, self.home_cards)
-        return markdown + "\n" + self.abbreviations + "\n"
+        markdown = markdown + "\n" + self.abbreviations + "\n"
+        if self.preview is not None:
+            self.preview.before_render(page, markdown)
+        return markdown
 
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
         # Titles from the nav config (jurisdiction names, topic titles, checker pages' pathway
         # titles) are plain text; Material prints them as HTML on every page.
         if self.config.enabled:
             htmlsafe.escape_nav_titles(nav.items)
+            if self.preview is not None:
+                self.preview.start_build(config, files)
         return nav
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str | None:
@@ -122,6 +142,8 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         # prints them as HTML in <title>, <meta content>, the header and every page's navigation.
         if self.config.enabled:
             htmlsafe.escape_meta(page.meta)
+            if self.preview is not None:
+                self.preview.after_render(page)
         return None
 
     def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
@@ -135,20 +157,25 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
             return None
-        # Checker pages start their runtime from the top of the page (no-op on other pages).
-        output = checker_page.start_runtime_early(output, page.url, self.preloads)
+        # Checker pages start their runtime once painted (no-op on other pages).
+        output = checker_page.start_runtime_early(output, page.url, self.runtime)
+        output = name_search_dialog(output)
         if not self.config.csp:
             return output
         return self.policies.apply(output, page.file.dest_uri)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
         # Theme pages that are not Markdown pages (404.html) get the same policy.
-        if not self.config.enabled or not self.config.csp or not template_name.endswith(".html"):
+        if not self.config.enabled or not template_name.endswith(".html"):
             return None
-        return self.policies.apply(output_content, template_name)
+        output_content = name_search_dialog(output_content)
+        return self.policies.apply(output_content, template_name) if self.config.csp else output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # The same policies, with the headers a meta tag cannot carry, as nginx and _headers files.
         if self.config.enabled and self.config.csp:
             for problem in headers.write(Path(config.site_dir), self.policies, headers.base_path(config.site_url)):
                 log.warning(problem)
+        if self.preview is not None:
+            self.preview.end_build()
+            log.info(f"Live preview: {self.preview.misses} page(s) rendered, {self.preview.hits} unchanged and reused")

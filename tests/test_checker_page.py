@@ -271,6 +271,9 @@ def entry_control(control: dict, placeholder: str, index: int) -> dict:
     return json.loads(json.dumps(control).replace(placeholder, str(index)))
 
 
+RUNTIME_URL = r"\.\./\.\./assets/checker/{group}\.[0-9a-f]{{10}}/{name}"
+
+
 @pytest.mark.parametrize("pid", CHECKERS)
 def test_pyscript_runs_our_own_micropython_from_the_site(built_site, pid):
     tree = parse(checker_html(built_site, pid))
@@ -279,29 +282,36 @@ def test_pyscript_runs_our_own_micropython_from_the_site(built_site, pid):
     assert len(mpy) == 1
     config = json.loads(mpy[0]["config"])
     # Without "interpreter" PyScript downloads MicroPython from elsewhere, and never starts offline.
-    assert config["interpreter"] == "../../assets/checker/micropython/micropython.mjs"
-    for url in [config["interpreter"], mpy[0]["src"], *config["files"]]:
+    assert re.fullmatch(RUNTIME_URL.format(group="micropython", name="micropython.mjs"), config["interpreter"])
+    preloaded = [path for _, path in json.loads(mpy[0]["data-preload"])]
+    for url in [config["interpreter"], mpy[0]["src"], mpy[0]["data-pyscript"], *config["files"], *preloaded]:
         assert "//" not in url and not url.startswith("/"), f"{url} must be relative to the page"
         target = built_site / posixpath.normpath(posixpath.join(page_dir, url))
         assert target.is_file(), f"{url} does not resolve to a built file"
-    assert config["files"] == {"../../assets/checker/py/engine.mpy": "./engine.mpy",
-                               "../../assets/checker/py/widget.mpy": "./widget.mpy"}
-    assert mpy[0]["src"] == "../../assets/checker/py/start.py"
+    assert [config["files"][url] for url in sorted(config["files"])] == ["./engine.mpy", "./widget.mpy"]
+    for url in config["files"]:
+        assert re.fullmatch(RUNTIME_URL.format(group="py", name=r"(engine|widget)\.mpy"), url)
+    assert re.fullmatch(RUNTIME_URL.format(group="py", name="start.py"), mpy[0]["src"])
+    assert re.fullmatch(RUNTIME_URL.format(group="pyscript", name="core.js"), mpy[0]["data-pyscript"])
     assert {f"!{p}" for p in runtime.PYSCRIPT_UNUSED_PLUGINS} <= set(config["plugins"])
-    # The checker's one script, a file of the site, starts PyScript from <head>, after the config.
+    # Everything on the way to a running checker is asked for at once, the .wasm included.
+    assert {Path(p).name for p in preloaded} >= {"core.js", "micropython.mjs", "micropython.wasm",
+                                                  "engine.mpy", "widget.mpy", "start.py"}
+    # Paint first: the checker's one script, a file of the site, is an async module at the end of
+    # <head>, after the theme's stylesheets; nothing of the runtime is linked before them.
     markup = checker_html(built_site, pid)
     head = markup.split("</head>")[0]
-    assert head.index('type="mpy"') < head.index('<script src="../../assets/checker/boot.js"></script>')
-    assert head.index('<script src="../../assets/checker/boot.js"></script>') < head.index('rel="stylesheet"')
-    boot = (built_site / "assets" / "checker" / "boot.js").read_text(encoding="utf-8")
-    assert 'import("./pyscript/core.js")' in boot and "onBeforeRunAsync.clear()" in boot
-    # The runtime is preloaded from <head>, every file of it from this site.
-    preloaded = re.findall(r'<link rel="(?:modulepreload|preload)" href="([^"]+)"', head)
-    assert {"../../assets/checker/micropython/micropython.wasm", "../../assets/checker/pyscript/core.js",
-            "../../assets/checker/py/engine.mpy", "../../assets/checker/py/widget.mpy",
-            "../../assets/checker/py/start.py"} <= set(preloaded)
-    for href in preloaded:
-        assert (built_site / posixpath.normpath(posixpath.join(page_dir, href))).is_file(), href
+    boot = re.search(r'<script type="module" async src="\.\./\.\./assets/checker/boot\.([0-9a-f]{10})\.js"></script>',
+                     head)
+    assert boot, "boot.js is linked as an async module, its URL naming its content"
+    boot_js = (built_site / "assets" / "checker" / f"boot.{boot.group(1)}.js").read_bytes()
+    assert boot.group(1) == runtime.content_hash(boot_js) == runtime.content_hash((ROOT / "docs" / runtime.BOOT).read_bytes())
+    last_stylesheet = head.rindex('rel="stylesheet"')
+    assert last_stylesheet < head.index('type="mpy"') < boot.start()
+    assert "assets/checker/" not in head[:last_stylesheet]
+    for tag in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", head):  # no render-blocking script in <head>
+        assert 'type="module"' in tag or 'type="mpy"' in tag or " async" in tag or " defer" in tag, tag
+    assert "onBeforeRunAsync.clear()" in boot_js.decode() and "stylesheet" in boot_js.decode()
     # Other pages carry none of it.
     plain = a_guide_page(built_site)
     assert "assets/checker/" not in plain and 'type="mpy"' not in plain
@@ -309,7 +319,8 @@ def test_pyscript_runs_our_own_micropython_from_the_site(built_site, pid):
 
 def test_the_site_carries_only_the_runtime_files_the_page_needs(built_site):
     base = built_site / "assets" / "checker"
-    shipped = sorted(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
+    shipped = sorted(re.sub(r"\.[0-9a-f]{10}(?=/|\.js$)", "", p.relative_to(base).as_posix())
+                     for p in base.rglob("*") if p.is_file())
     names = [Path(p).name for p in shipped]
     assert "micropython/micropython.mjs" in shipped and "micropython/micropython.wasm" in shipped
     assert not [n for n in names if n.endswith(".map")], "source maps are not shipped"
@@ -320,7 +331,22 @@ def test_the_site_carries_only_the_runtime_files_the_page_needs(built_site):
         "the engine and the widget are shipped as bytecode only"
     for name in ("engine", "widget"):
         # MicroPython bytecode: 'M', then .mpy version 6 (what MicroPython 1.28 loads).
-        assert (base / "py" / f"{name}.mpy").read_bytes()[:2] == b"M\x06", name
+        (mpy,) = base.glob(f"py.*/{name}.mpy")
+        assert mpy.read_bytes()[:2] == b"M\x06", name
+
+
+def test_runtime_folders_are_named_after_their_content(tmp_path):
+    """An edit to the engine moves the engine's folder, and only it: no host serves a stale engine."""
+    before = {item.dest for item in runtime.runtime_files(ROOT)}
+    edited = tmp_path / "checker"
+    shutil.copytree(ROOT / "checker", edited, ignore=shutil.ignore_patterns("__pycache__"))
+    engine_py = edited / "engine.py"
+    engine_py.write_text(engine_py.read_text(encoding="utf-8") + "\nEDITED = 1\n", encoding="utf-8")
+    after = {item.dest for item in runtime.runtime_files(ROOT, edited)}
+    folders = lambda dests: {d.rsplit("/", 1)[0] for d in dests}
+    moved = folders(before) - folders(after)
+    assert len(moved) == 1 and moved.pop().startswith(f"{runtime.RUNTIME_DIR}/py.")
+    assert {d for d in before if "/py." not in d} == {d for d in after if "/py." not in d}
 
 
 def test_mpy_cross_compiles_for_the_pinned_micropython():
@@ -472,13 +498,19 @@ def test_script_json_round_trips_and_never_contains_markup():
     assert json.loads(text) == value
 
 
-def test_the_runtime_starts_from_the_head_of_checker_pages_only():
-    preloads = [("module", "assets/checker/pyscript/core.js"), ("fetch", "assets/checker/py/engine.py")]
-    page = '<html><head><meta charset="utf-8"><title>x</title></head><body><div data-checker="x"></div></body></html>'
-    out = checker_page.start_runtime_early(page, "checker/x/", preloads)
-    assert out.index('<meta charset="utf-8">') < out.index("modulepreload") < out.index('type="mpy"') \
-        < out.index('<script src="../../assets/checker/boot.js">') < out.index("<title>")
-    assert '<link rel="modulepreload" href="../../assets/checker/pyscript/core.js">' in out
-    assert '<link rel="preload" href="../../assets/checker/py/engine.py" as="fetch" crossorigin>' in out
+def test_the_runtime_is_linked_at_the_end_of_the_head_of_checker_pages_only(tmp_path):
+    engine_dir = tmp_path / "checker"
+    engine_dir.mkdir()
+    for name in runtime.BROWSER_MODULES:
+        (engine_dir / f"{name}.py").write_text("X = 1\n", encoding="utf-8")
+    rt = runtime.Runtime(runtime.runtime_files(ROOT, engine_dir), "assets/checker/boot.0123456789.js")
+    page = ('<html><head><meta charset="utf-8"><title>x</title><link rel="stylesheet" href="a.css"></head>'
+            '<body><div data-checker="x"></div></body></html>')
+    out = checker_page.start_runtime_early(page, "checker/x/", rt)
+    assert out.index('rel="stylesheet"') < out.index('type="mpy"') \
+        < out.index('<script type="module" async src="../../assets/checker/boot.0123456789.js">') < out.index("</head>")
+    preload = json.loads(html.unescape(re.search(r'data-preload="([^"]+)"', out).group(1)))
+    assert ["module", "../../" + rt.pyscript_entry()] == preload[0]
+    assert [kind for kind, _ in preload] == sorted((kind for kind, _ in preload), key=("module", "fetch").index)
     plain = page.replace(' data-checker="x"', "")
-    assert checker_page.start_runtime_early(plain, "missouri/apply/", preloads) == plain
+    assert checker_page.start_runtime_early(plain, "missouri/apply/", rt) == plain

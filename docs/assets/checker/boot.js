@@ -1,12 +1,13 @@
 // Starts PyScript for the eligibility checker (checker/<pathway>/ pages).
 //
-// A checker page's <head> holds, before this script, the widget's
-// <script type="mpy" config="..."> (PyScript's configuration for MicroPython: our own copy
-// of the interpreter, the engine's file, no unused plugins). This small classic script runs
-// as soon as the browser reads it and imports PyScript at once, so MicroPython starts while
-// the browser is still reading the page and running the theme's script. (An async module
-// would be run only once the page has been read, and the checker would start that much
-// later.) It is fetched alongside the page's stylesheets, which block the first paint anyway.
+// A checker page ends its <head> with the widget's <script type="mpy" config="..."> (PyScript's
+// configuration for MicroPython: our own copy of the interpreter, the engine's file, no unused
+// plugins) and this script, as an async module: it blocks neither the parser nor the first
+// paint. Everything a reader can read is drawn before any byte of the runtime is asked for:
+// this script waits until the page's stylesheets have arrived and a frame has been drawn, then
+// asks for the whole runtime at once (the widget's data-preload list: PyScript's modules,
+// MicroPython's .mjs and .wasm, the engine's and the widget's bytecode), rather than one file
+// after another as each asks for the next, and starts PyScript (data-pyscript).
 //
 // * PyScript loads every one of its plugins for each script type whose config does not
 //   turn them off. The page uses MicroPython ("mpy") only; the "py" (Pyodide) type gets
@@ -17,13 +18,38 @@
 //   Security Policy (no 'unsafe-eval') that throws and nothing starts. The checker runs on
 //   the main thread only, so the one default worker hook is dropped as soon as PyScript is
 //   imported, before it defines its types (it does so once its plugins have loaded).
-(() => {
-  const widget = document.querySelector('script[type="mpy"][config]');
-  if (!widget) return;
+// * URLs in the page are relative to the page; import() resolves against this module's URL,
+//   so they are made absolute first.
+const widget = document.querySelector('script[type="mpy"][config][data-pyscript]');
+
+const url = (path) => new URL(path, document.baseURI).href;
+
+const stylesheetsArrived = () => Promise.all(
+  [...document.querySelectorAll('link[rel="stylesheet"]')].map((link) => link.sheet ? null : new Promise(
+    (done) => { link.addEventListener("load", done); link.addEventListener("error", done); })),
+);
+
+const afterNextPaint = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+
+function start() {
+  for (const [kind, path] of JSON.parse(widget.dataset.preload || "[]")) {
+    const link = document.createElement("link");
+    if (kind === "module") {
+      link.rel = "modulepreload";
+    } else {
+      link.rel = "preload";
+      link.as = "fetch";
+      link.crossOrigin = "anonymous";
+    }
+    link.href = url(path);
+    document.head.append(link);
+  }
   const { plugins } = JSON.parse(widget.getAttribute("config"));
   const pyConfig = document.createElement("py-config");
   pyConfig.hidden = true;
   pyConfig.textContent = JSON.stringify({ plugins });
   document.head.append(pyConfig);
-  import("./pyscript/core.js").then(({ hooks }) => hooks.worker.onBeforeRunAsync.clear());
-})();
+  import(url(widget.dataset.pyscript)).then(({ hooks }) => hooks.worker.onBeforeRunAsync.clear());
+}
+
+if (widget) stylesheetsArrived().then(afterNextPaint).then(start);
