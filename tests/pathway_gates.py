@@ -440,11 +440,28 @@ def shown_requirements(page) -> dict[str, tuple[str, str]]:
     return out
 
 
+# The day a case is checked for when it names none: the page's clock is set to it (Playwright's
+# clock), so a case gives the same result in the browser whatever day the tests run.
+DEFAULT_DAY = datetime.date(2026, 1, 15)
+
+
+def case_day(case) -> datetime.date:
+    return getattr(case, "as_of", None) or DEFAULT_DAY
+
+
+def open_on(page, url: str, day: datetime.date) -> None:
+    """Open ``url`` with the page's clock on ``day`` (noon), and wait for the checker."""
+    page.goto("about:blank")
+    page.clock.set_fixed_time(datetime.datetime(day.year, day.month, day.day, 12, 0))
+    page.goto(url)
+    page.wait_for_selector("[data-checker-ready]", state="attached", timeout=READY_MS)
+
+
 def smoke(page, page_url: str, pathway: dict[str, Any], cases: list) -> None:
     """The checker page starts with every requirement unknown, and a link with each case's answers
-    (those the engine accepts) shows what the engine says, requirement by requirement."""
-    page.goto(page_url)
-    page.wait_for_selector("[data-checker-ready]", state="attached", timeout=READY_MS)
+    (those the engine accepts) shows what the engine says for the case's day, requirement by
+    requirement, with the same notices."""
+    open_on(page, page_url, DEFAULT_DAY)
     assert page.get_attribute("[data-checker-status]", "data-checker-status") == "incomplete"
     shown = shown_requirements(page)
     assert list(shown) == [r["id"] for r in pathway["requirements"]]
@@ -454,16 +471,51 @@ def smoke(page, page_url: str, pathway: dict[str, Any], cases: list) -> None:
         answers = case_answers(case)
         if case.problems or not isinstance(answers, dict):
             continue
+        day = case_day(case).isoformat()
         text = dict(urllib.parse.parse_qsl(fragment(answers), keep_blank_values=True))
-        page.goto("about:blank")
-        page.goto(page_url + "#" + fragment(answers))
-        page.wait_for_selector("[data-checker-ready]", state="attached", timeout=READY_MS)
-        values, _ = engine.parse_answers(pathway, _rows(text), True)
-        want = engine.evaluate(pathway, values)
+        open_on(page, page_url + "#" + fragment(answers), case_day(case))
+        values, _ = engine.parse_answers(pathway, _rows(text), True, day)
+        want = engine.evaluate(pathway, values, day)
         assert page.get_attribute("[data-checker-status]", "data-checker-status") == want["status"], case.name
         shown = shown_requirements(page)
         for r in want["requirements"]:
             assert shown[r["id"]] == (r["status"], r["message"]), (case.name, r["id"])
+        assert shown_notices(page) == [n["id"] for n in want["notices"]], case.name
+        tried += 1
+    assert tried or not cases, "no case had answers the page could be given"
+    assert page.console_errors == [], page.console_errors
+
+
+def shown_notices(page) -> list[str]:
+    return [el.get_attribute("data-notice-id") for el in page.query_selector_all("[data-notice-id]")]
+
+
+def chooser_smoke(page, page_url: str, chooser: dict[str, Any], pathways: dict[str, dict[str, Any]],
+                  cases: list) -> None:
+    """A chooser's page: one form, and for each case the recommendation and every pathway's
+    checklist as engine.choose gives them."""
+    open_on(page, page_url, DEFAULT_DAY)
+    status = page.query_selector("[data-checker-status]")
+    assert status.get_attribute("data-checker-recommended") == ""
+    tried = 0
+    for case in cases:
+        answers = case_answers(case)
+        if case.problems:
+            continue
+        day = case_day(case).isoformat()
+        text = dict(urllib.parse.parse_qsl(fragment(answers), keep_blank_values=True))
+        open_on(page, page_url + "#" + fragment(answers), case_day(case))
+        values, _ = engine.parse_answers(chooser, _rows(text), True, day)
+        want = engine.choose(chooser, pathways, values, day)
+        assert want["recommended"] == case.recommended, case.name
+        assert page.get_attribute("[data-checker-status]", "data-checker-recommended") == (want["recommended"] or "")
+        for result in want["results"]:
+            section = f'[data-pathway-id="{result["pathway"]}"]'
+            assert page.get_attribute(section + " [data-pathway-status]", "data-pathway-status") == result["status"]
+            for r in result["requirements"]:
+                li = page.query_selector(f'{section} [data-requirement-id="{r["id"]}"]')
+                assert li.get_attribute("data-requirement-status") == r["status"], (case.name, r["id"])
+                assert li.query_selector(".checker-message").inner_text().strip() == r["message"], (case.name, r["id"])
         tried += 1
     assert tried or not cases, "no case had answers the page could be given"
     assert page.console_errors == [], page.console_errors

@@ -247,4 +247,5 @@ def test_from_the_repository_root_it_lists_the_real_pathways():
 
     run = subprocess_checker("list", cwd=ROOT)
     assert run.returncode == 0 and run.err == ""
-    assert [p["id"] for p in json.loads(run.out)] == list(load_content(ROOT / "content").pathways)
+    content = load_content(ROOT / "content")
+    assert [p["id"] for p in json.loads(run.out)] == list(content.pathways) + list(content.choosers)

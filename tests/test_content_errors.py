@@ -33,7 +33,8 @@ def make_content(tmp_path: Path, case: Path | None) -> Path:
 def test_fixture_content_is_valid(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     content = load_content(make_content(tmp_path, None).relative_to(tmp_path))
-    assert set(content.guides) == {"mo-create-account", "mo-check-status", "mo-upgrade", "ct-portal"}
+    assert set(content.guides) == {"mo-create-account", "mo-check-status", "mo-upgrade", "mo-upgrade-student-services",
+                                   "ct-portal"}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -63,7 +64,7 @@ def test_validate_command_on_valid_content(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "certkb", "validate", "content"],
                           cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("Content is valid: 4 guides, 2 pathways")
+    assert proc.stdout.startswith("Content is valid: 5 guides, 2 pathways")
 
 
 def test_every_error_kind_has_a_case():

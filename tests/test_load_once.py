@@ -32,7 +32,9 @@ def counted_rules(monkeypatch):
 
 def test_each_rule_is_compiled_once_per_build(counted_rules):
     content = loader.load_content(ROOT / "content")
-    rules = [check.rule for p in content.pathways.values() for r in p.requirements for check in r.all_checks()]
+    rules = [check.rule for p in content.pathways.values() for r in p.requirements
+             for check in r.all_checks() + [c for route in r.routes for c in route.all_checks()] + r.undecided]
+    rules += [n.rule for p in content.pathways.values() for n in p.notices]
     assert rules, "the content has pathways with rules"
     render.pages(content, render.make_env([TEMPLATES]))  # every page, the guides' requirement lists and checkers
     assert sorted(counted_rules) == sorted(rules)

@@ -31,7 +31,7 @@ def rendered(fixture_content):
 # list from the pathway's YAML and the link to its checker), a jurisdiction index,
 # the glossary.
 KINDS = ["missouri/create-account.md", "missouri/check-status.md", "connecticut/portal.md",
-         "missouri/upgrade.md", "missouri/index.md", "glossary.md"]
+         "missouri/upgrade.md", "missouri/upgrade-student-services.md", "missouri/index.md", "glossary.md"]
 
 
 @pytest.mark.parametrize("page", KINDS)
@@ -78,6 +78,6 @@ def test_navigation_is_by_jurisdiction_then_topic_in_order(fixture_content):
         {"Missouri": ["missouri/index.md",
                       {"Your account": ["missouri/create-account.md"]},
                       {"Checking status": ["missouri/check-status.md"]},
-                      {"Upgrading a certificate": ["missouri/upgrade.md"]}]},
+                      {"Upgrading a certificate": ["missouri/upgrade.md", "missouri/upgrade-student-services.md"]}]},
         {"Connecticut": ["connecticut/index.md", {"The portal": ["connecticut/portal.md"]}]},
     ]

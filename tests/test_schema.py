@@ -27,7 +27,7 @@ from .conftest import CONTENT_DIR
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = CONTENT_DIR
 SCHEMAS = ROOT / "schemas"
-KINDS = ["sources", "jurisdictions", "facts", "glossary", "guide", "pathway"]
+KINDS = list(schema.kinds())  # one schema per kind of content file in the registry (certkb/kinds.py)
 
 
 def real_files() -> list[Path]:
@@ -64,7 +64,7 @@ def validator(kind: str) -> jsonschema.Draft7Validator:
 
 
 def test_one_schema_per_kind_of_content_file():
-    assert sorted(schema.kinds()) == sorted(KINDS)
+    assert KINDS, "the registry lists no kind of content file"
     assert sorted(p.name for p in SCHEMAS.glob("*.schema.json")) == sorted(f"{k}.schema.json" for k in KINDS)
 
 
