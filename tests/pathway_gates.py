@@ -371,29 +371,55 @@ def edge_answers(pathway: dict[str, Any]) -> list[Any]:
     return out
 
 
+# The days random answers are checked for: none, one near today, one long ago (old dates then expire).
+PARITY_DAYS = (None, "2026-01-15", "2010-06-30")
+
+
 def parity_runs(pathways: dict[str, dict[str, Any]], cases: list[tuple[str, Any]], per_pathway: int) -> list[list]:
-    """[pathway id, answers, mode]: mode "run" is engine.run, "parse"/"parse_text" engine.parse_answers."""
-    runs: list[list] = [[pid, case_answers(case), "run"] for pid, case in cases]
+    """[pathway id, answers, mode, as_of]: mode "run" is engine.run, "parse"/"parse_text" engine.parse_answers."""
+    runs: list[list] = [[pid, case_answers(case), "run", _day(case)] for pid, case in cases]
     for pid, pathway in pathways.items():
         rnd = random.Random(f"{pid}:20261123")
-        runs += [[pid, random_answers(pathway, rnd), "run"] for _ in range(per_pathway)]
-        runs += [[pid, answers, "run"] for answers in edge_answers(pathway)]
-        runs += [[pid, random_answers(pathway, rnd), "parse"] for _ in range(per_pathway // 4)]
-        runs += [[pid, random_form_answers(pathway, rnd), "parse_text"] for _ in range(per_pathway // 2)]
+        runs += [[pid, random_answers(pathway, rnd), "run", rnd.choice(PARITY_DAYS)] for _ in range(per_pathway)]
+        runs += [[pid, answers, "run", None] for answers in edge_answers(pathway)]
+        runs += [[pid, random_answers(pathway, rnd), "parse", rnd.choice(PARITY_DAYS)] for _ in range(per_pathway // 4)]
+        runs += [[pid, random_form_answers(pathway, rnd), "parse_text", rnd.choice(PARITY_DAYS)]
+                 for _ in range(per_pathway // 2)]
     return runs
 
 
-def on_cpython(pathway: dict[str, Any], answers, mode: str):
+def chooser_parity_runs(cid: str, chooser: dict[str, Any], cases: list, per_chooser: int) -> list[list]:
+    """[chooser id, answers, "choose", as_of]: its cases, then random answers to its questions."""
+    rnd = random.Random(f"{cid}:20261201")
+    runs: list[list] = [[cid, case_answers(case), "choose", _day(case)] for case in cases]
+    runs += [[cid, random_answers(chooser, rnd), "choose", rnd.choice(PARITY_DAYS)] for _ in range(per_chooser)]
+    return runs
+
+
+def _day(case) -> str | None:
+    day = getattr(case, "as_of", None)
+    return day.isoformat() if day else None
+
+
+def on_cpython(pathways: dict[str, dict[str, Any]], choosers: dict[str, dict[str, Any]], run: list):
+    key, answers, mode, as_of = run
+    if mode == "choose":
+        try:
+            return {"result": engine.choose(choosers[key], pathways, answers, as_of)}
+        except engine.AnswerError as exc:
+            return {"problems": exc.problems}
     if mode == "run":
-        return engine.run(pathway, answers)
-    values, problems = engine.parse_answers(pathway, answers, mode == "parse_text")
+        return engine.run(pathways[key], answers, as_of)
+    values, problems = engine.parse_answers(pathways[key], answers, mode == "parse_text", as_of)
     return [values, problems, [engine.problem_line(p) for p in problems]]
 
 
-def parity(pathways: dict[str, dict[str, Any]], runs: list[list], workdir: Path) -> dict[str, int]:
+def parity(pathways: dict[str, dict[str, Any]], runs: list[list], workdir: Path,
+           choosers: dict[str, dict[str, Any]] | None = None) -> dict[str, int]:
     """Runs every job under MicroPython and CPython; fails on any difference. Returns the outcome counts."""
+    choosers = choosers or {}
     jobs_file = workdir / "jobs.json"
-    jobs_file.write_text(json.dumps({"pathways": pathways, "runs": runs}), encoding="utf-8")
+    jobs_file.write_text(json.dumps({"pathways": pathways, "choosers": choosers, "runs": runs}), encoding="utf-8")
     proc = subprocess.run([node(), str(RUNNER), str(ROOT / "checker"), str(jobs_file)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
@@ -403,11 +429,12 @@ def parity(pathways: dict[str, dict[str, Any]], runs: list[list], workdir: Path)
     assert len(got) == len(runs)
     kinds = {"result": 0, "problems": 0, "parsed": 0, "parsed with problems": 0}
     mismatches = []
-    for (pid, answers, mode), mp in zip(runs, got):
-        cp = json.loads(json.dumps(on_cpython(pathways[pid], answers, mode)))
-        kinds[next(iter(cp)) if mode == "run" else "parsed with problems" if cp[1] else "parsed"] += 1
+    for run, mp in zip(runs, got):
+        cp = json.loads(json.dumps(on_cpython(pathways, choosers, run)))
+        mode = run[2]
+        kinds[next(iter(cp)) if mode in ("run", "choose") else "parsed with problems" if cp[1] else "parsed"] += 1
         if cp != mp:
-            mismatches.append(f"{pid} {mode} {json.dumps(answers)[:200]}\n  CPython:     {cp}\n  MicroPython: {mp}")
+            mismatches.append(f"{run[0]} {mode} {run[3]} {json.dumps(run[1])[:200]}\n  CPython:     {cp}\n  MicroPython: {mp}")
     assert not mismatches, f"{len(mismatches)} of {len(runs)} differ:\n" + "\n".join(mismatches[:5])
     return kinds
 

@@ -106,3 +106,12 @@ def test_chooser_page_works_in_the_browser(chooser_id, page, site_server):
     c = content()
     gates.chooser_smoke(page, site_server.url(f"checker/{chooser_id}/"), c.compiled_choosers[chooser_id],
                         c.compiled, c.choosers[chooser_id].cases)
+
+
+@pytest.mark.parametrize("chooser_id", CHOOSERS)
+def test_micropython_chooses_as_cpython(chooser_id, tmp_path):
+    c = content()
+    chooser = c.compiled_choosers[chooser_id]
+    runs = gates.chooser_parity_runs(chooser_id, chooser, c.choosers[chooser_id].cases, per_chooser=900)
+    kinds = gates.parity(c.compiled, runs, tmp_path, {chooser_id: chooser})
+    assert kinds["result"] > 50 and kinds["problems"] > 20, kinds

@@ -3,9 +3,10 @@
 //
 //   node tests/micropython/run_engine.mjs CHECKER_DIR JOBS.json
 //
-// JOBS.json: {"pathways": {id: compiled pathway}, "runs": [[id, answers, mode], ...]}
-// where mode is "run" (engine.run) or "parse" / "parse_text" (engine.parse_answers: the values,
-// the problems and their lines).
+// JOBS.json: {"pathways": {id: compiled pathway}, "choosers": {id: compiled chooser},
+//             "runs": [[id, answers, mode, as_of], ...]}
+// where mode is "run" (engine.run), "parse" / "parse_text" (engine.parse_answers: the values,
+// the problems and their lines) or "choose" (engine.choose, id a chooser's); as_of may be null.
 // Prints {"implementation": ..., "results": [one per run]} as JSON.
 import fs from "node:fs";
 import path from "node:path";
@@ -41,11 +42,18 @@ with open("/jobs.json") as f:
     jobs = json.load(f)
 results = []
 for run in jobs["runs"]:
+    as_of = run[3] if len(run) > 3 else None
+    if run[2] == "choose":
+        try:
+            results.append({"result": engine.choose(jobs["choosers"][run[0]], jobs["pathways"], run[1], as_of)})
+        except engine.AnswerError as exc:
+            results.append({"problems": exc.problems})
+        continue
     pathway = jobs["pathways"][run[0]]
     if run[2] == "run":
-        results.append(engine.run(pathway, run[1]))
+        results.append(engine.run(pathway, run[1], as_of))
     else:
-        values, problems = engine.parse_answers(pathway, run[1], run[2] == "parse_text")
+        values, problems = engine.parse_answers(pathway, run[1], run[2] == "parse_text", as_of)
         results.append([values, problems, [engine.problem_line(p) for p in problems]])
 out = {"implementation": sys.implementation.name, "version": list(sys.implementation.version[:3]), "results": results}
 with open("/out.json", "w") as f:
