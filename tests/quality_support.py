@@ -54,9 +54,11 @@ def checker_pages(site: Path) -> dict[str, str]:
 
 
 def pathway_ids() -> list[str]:
-    """Pathways the content defines (each must have a checker page)."""
-    folder = CONTENT_DIR / "pathways"
-    return sorted(p.stem for p in folder.glob("*.yml")) if folder.is_dir() else []
+    """The checkers the content defines, pathways and choosers (each must have a checker page)."""
+    from .checker_support import content
+
+    c = content()
+    return sorted([*c.pathways, *c.choosers])
 
 
 # --- parsing built HTML ------------------------------------------------------------------
@@ -422,12 +424,30 @@ def _text(value: Any) -> str:
 
 
 def pathway_cases(pathway_id: str) -> list[dict]:
-    """The test cases staff wrote in a pathway's YAML (answers and expected status)."""
-    from certkb.yamlpos import load_located
+    """The test cases staff wrote for a checker: {"name", "answers" (as JSON), "status", "requirements"}.
 
-    path = CONTENT_DIR / "pathways" / f"{pathway_id}.yml"
-    data = load_located(path.read_bytes(), str(path)).data or {}
-    return [c for c in (data.get("cases") or []) if isinstance(c, dict) and isinstance(c.get("answers"), dict)]
+    A chooser's case has the status its page shows: "recommended" when it expects a
+    recommendation, else "incomplete".
+    """
+    from certkb.pathway import case_answers
+
+    from .checker_support import content
+
+    c = content()
+    out = []
+    if pathway_id in c.choosers:
+        for case in c.choosers[pathway_id].cases:
+            if not case.problems:
+                out.append({"name": case.name, "answers": case_answers(case), "requirements": {},
+                            "status": "recommended" if case.recommended else "incomplete"})
+        return out
+    for case in c.pathways[pathway_id].cases:
+        # A case checked for a day of its own (as_of) is compared with the page only where the page's
+        # clock is set to that day (the pathway gates); these pages run on today's date.
+        dated = case.as_of is not None
+        out.append({"name": case.name, "answers": case_answers(case), "status": None if dated else case.status,
+                    "requirements": {} if dated else dict(case.requirements), "problems": list(case.problems)})
+    return out
 
 
 def write_report(path: Path, lines: list[str]) -> Path:

@@ -195,7 +195,7 @@ def focus_is_visible(page, box: dict) -> bool:
 
 def keyboard_answers(pid: str) -> tuple[dict, dict[str, str]]:
     """An eligible YAML case (the one with fewest list entries) and its answers as form texts."""
-    cases = [c for c in pathway_cases(pid) if c.get("status") == "eligible"]
+    cases = [c for c in pathway_cases(pid) if c.get("status") in ("eligible", "recommended")]
     assert cases, f"{pid}: no eligible case to complete with the keyboard"
     case = min(cases, key=lambda c: len(fragment(c["answers"])))
     wanted = dict(urllib.parse.parse_qsl(fragment(case["answers"]), keep_blank_values=True))
