@@ -56,11 +56,9 @@ def validate(content_dir: Path, output_format: str = "text") -> int:
             print(github_annotation(warning, "warning"))
         else:
             print(f"{warning.path}:{warning.line}:{warning.column}: warning: {warning.message}", file=sys.stderr)
-    print(
-        f"Content is valid: {len(content.guides)} guides, {len(content.pathways)} pathways, "
-        f"{len(content.choosers)} choosers, "
-        f"{len(content.facts)} facts, {len(content.glossary)} glossary terms, {len(content.sources)} sources."
-    )
+    counts = [(len(content.guides), "guide"), (len(content.pathways), "pathway"), (len(content.choosers), "chooser"),
+              (len(content.facts), "fact"), (len(content.glossary), "glossary term"), (len(content.sources), "source")]
+    print("Content is valid: " + ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts) + ".")
     return 0
 
 

@@ -36,6 +36,10 @@ def requirement_list(pathway: Pathway, compiled: dict[str, Any] | None = None) -
 def _accepted(node: Any, inputs: dict[str, Input], within: Input | None, out: list[dict[str, Any]]) -> None:
     if not isinstance(node, list) or not node:
         return
+    if not isinstance(node[0], str):  # the parts of an 'and' or an 'or': a list of rule nodes
+        for part in node:
+            _accepted(part, inputs, within, out)
+        return
     if node[0] in ("sum", "every", "any", "count", "years"):
         within = inputs[node[1]]
     if node[0] == "in" and node[1][0] in ("input", "field"):
