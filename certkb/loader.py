@@ -217,31 +217,6 @@ def validate_doc(doc: Located, model: type[BaseModel]) -> BaseModel | None:
         return None
 
 
-def validation_errors(doc: Located, model: type[BaseModel], exc: ValidationError) -> list[ContentError]:
-    out = []
-    for err in exc.errors(include_url=False):
-        path, message, at_key = _sentence(err, model)
-        out.append(doc.error(path, message, key=at_key))
-    return out
-
-
-def validate_doc(doc: Located, model: type[BaseModel]) -> BaseModel | None:
-    """Validate one parsed file; adds problems to ``doc.errors``."""
-    if doc.errors:
-        return None
-    if doc.data is None:
-        doc.errors.append(ContentError(doc.display_path, 1, 1, "file is empty"))
-        return None
-    if not isinstance(doc.data, dict):
-        doc.errors.append(doc.error((), "the file should be a set of 'field: value' lines"))
-        return None
-    try:
-        return model.model_validate(doc.data)
-    except ValidationError as exc:
-        doc.errors.extend(validation_errors(doc, model, exc))
-        return None
-
-
 # --- reading the folder --------------------------------------------------------------------
 
 

@@ -535,14 +535,14 @@ class _Compiler:
                 raise RuleError(f"'{op}' compares numbers; {self.what(side, kind)}", side.pos)
         return ["cmp", op, a, b], "boolean", None
 
-    def list_input(self, node: Node, word: str):
-        """The list input a list function reads."""
+    def list_input(self, node: Node, what: str):
+        """The list input a list function reads, and its fields by name; ``what`` says what the function does."""
         name = node.value
         if name not in self.inputs:
             raise RuleError(f"unknown input '{name}'{did_you_mean(name, self.inputs)}", node.pos)
         spec = self.inputs[name]
         if spec.type != "list":
-            raise RuleError(f"{word}(...) reads the entries of a list; '{name}' is {_TYPE_WORDS[spec.type]}", node.pos)
+            raise RuleError(f"{what}; '{name}' is {_TYPE_WORDS[spec.type]}", node.pos)
         self.use(name)
         fields: dict[str, Any] = {}
         for f in spec.fields:
@@ -553,7 +553,7 @@ class _Compiler:
         word = node.kind
         if scope is not None:
             raise RuleError(f"{word}(...) cannot be used inside another list function", node.pos)
-        spec, fields = self.list_input(node.children[0], word)
+        spec, fields = self.list_input(node.children[0], f"{word}(...) reads the entries of a list")
         cond_node = node.children[1]
         cond = None
         if cond_node.kind != "none":
@@ -582,16 +582,8 @@ class _Compiler:
         if scope is not None:
             raise RuleError("sum(...) cannot be used inside another sum(...)", node.pos)
         lst, fld = node.children[0], node.children[1]
-        name = lst.value
-        if name not in self.inputs:
-            raise RuleError(f"unknown input '{name}'{did_you_mean(name, self.inputs)}", lst.pos)
-        spec = self.inputs[name]
-        if spec.type != "list":
-            raise RuleError(f"sum(...) adds up the entries of a list; '{name}' is {_TYPE_WORDS[spec.type]}", lst.pos)
-        self.use(name)
-        fields: dict[str, Any] = {}
-        for f in spec.fields:
-            fields.setdefault(f.name, f)  # a repeated field is reported where the inputs are checked
+        spec, fields = self.list_input(lst, "sum(...) adds up the entries of a list")
+        name = spec.name
         inner = (spec, fields)
         value, _ = self.need(fld, inner, "number", "sum(...) adds up a number field")
         cond = None
