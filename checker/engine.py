@@ -1240,7 +1240,8 @@ def evaluate(pathway, answers, as_of=None):
         raise AnswerError(problems)
     day = _as_of_day(as_of)
     notices = []
-    results = _requirements(pathway, answers, day, notices)
+    scope = _scope(pathway, answers, day, notices)  # one scope: the requirements', then the notices'
+    results = [evaluate_requirement(requirement, scope) for requirement in pathway["requirements"]]
     overall = _overall(results)
     result = {
         "pathway": pathway["id"],
@@ -1269,7 +1270,6 @@ def evaluate(pathway, answers, as_of=None):
                     expiry["expired"], {"expires_on": format_date(expires), "as_of": as_of})})
                 if overall == "eligible":
                     result["status"] = "incomplete"  # the checker cannot say what follows an expired certificate
-    scope = _scope(pathway, answers, day, notices)
     for notice in pathway.get("notices") or []:
         if evaluate_node(notice["rule"], scope) is True:
             _notice(notices, notice["id"], notice["message"])
