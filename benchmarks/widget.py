@@ -21,10 +21,13 @@ first contentful paint, largest contentful paint, the load event, for the
 checker the moment the widget's root carries ``data-checker-ready`` (a
 MutationObserver installed before any page script), and the bytes received
 until then. Checker loads also record a start-up trace: the runtime's fetches
-(Resource Timing), WebAssembly compile (``WebAssembly.instantiateStreaming``,
-wrapped before any page script), PyScript's bootstrap (from the instance to
-our ``start.py``), our import (``checker:import`` to ``checker:imported``
-marks, written by start.py) and the first evaluation (to ready).
+(Resource Timing; from the first runtime file boot.js asks for), WebAssembly
+compile (``WebAssembly.instantiateStreaming``, wrapped before any page
+script), MicroPython's start (to the ``checker:interpreter-ready`` mark boot.js
+writes from PyScript's ``onReady`` hook), PyScript's own Python (to our
+``start.py``: PyScript writes and imports its package), our import
+(``checker:import`` to ``checker:imported`` marks, written by start.py) and
+the first evaluation (to ready).
 
 Then Lighthouse 12 (node_modules, mobile preset) runs against a guide page and
 a checker page of each site (``--lighthouse-runs``, median). Prints medians and
@@ -113,6 +116,7 @@ COLLECT = """
     .filter((r) => r.responseEnd <= until).map((r) => r.name)];
   return {urls, fp: paint['first-paint'] ?? null, fcp: paint['first-contentful-paint'] ?? null, lcp: t.lcp,
           load: nav.loadEventEnd || null, ready: t.ready, wasm: t.wasm,
+          interpreter: mark('checker:interpreter-ready'),
           imported: [mark('checker:import'), mark('checker:imported')], runtime};
 }
 """
@@ -155,7 +159,7 @@ def visit(page, net: Network, url: str, checker: bool) -> dict:
 
 def trace(m: dict) -> dict:
     """The checker's start-up in steps (ms): each ends where the next begins."""
-    runtime = m["runtime"]
+    runtime = [r for r in m["runtime"] if not r["name"].startswith("boot.")]  # boot.js starts it; the runtime is the rest
     first = min((r["start"] for r in runtime), default=None)
     wasm = next((r for r in runtime if r["name"].endswith(".wasm")), None)
     fetched = max((r["end"] for r in runtime if not r["name"].endswith(".wasm")), default=None)
@@ -167,7 +171,9 @@ def trace(m: dict) -> dict:
         "until runtime asked for": first,
         "fetch (until the .wasm has arrived)": wasm["end"] - first,
         "WebAssembly compile (after its last byte)": max(0.0, compiled - wasm["end"]),
-        "PyScript bootstrap (to our start.py)": imp - compiled,
+        "MicroPython start (to the interpreter ready)": (m["interpreter"] - compiled) if m["interpreter"] else None,
+        "PyScript's own Python (to our start.py)": (imp - m["interpreter"]) if m["interpreter"] else None,
+        "PyScript bootstrap (to our start.py, both above)": imp - compiled,
         "our import (widget, engine)": imported - imp,
         "first evaluation (to ready)": m["ready"] - imported,
         "other runtime files arrived at": fetched,

@@ -288,9 +288,20 @@ def test_pyscript_runs_our_own_micropython_from_the_site(built_site, pid):
         assert "//" not in url and not url.startswith("/"), f"{url} must be relative to the page"
         target = built_site / posixpath.normpath(posixpath.join(page_dir, url))
         assert target.is_file(), f"{url} does not resolve to a built file"
-    assert [config["files"][url] for url in sorted(config["files"])] == ["./engine.mpy", "./widget.mpy"]
-    for url in config["files"]:
+    ours = {url: dest for url, dest in config["files"].items() if dest.startswith("./")}
+    assert sorted(ours.values()) == ["./engine.mpy", "./widget.mpy"]
+    for url in ours:
         assert re.fullmatch(RUNTIME_URL.format(group="py", name=r"(engine|widget)\.mpy"), url)
+    # PyScript's own package, as bytecode, every module of it, in the folder boot.js puts first on sys.path.
+    stdlib = {url: dest for url, dest in config["files"].items() if url not in ours}
+    package = runtime.pyscript_stdlib(ROOT / "node_modules" / runtime.PYSCRIPT_PACKAGE)
+    assert sorted(stdlib.values()) == sorted(f"{runtime.STDLIB_SYS_PATH}/{name.removesuffix('.py')}.mpy"
+                                             for name in package)
+    assert mpy[0]["data-sys-path"] == runtime.STDLIB_SYS_PATH
+    for url, dest in stdlib.items():
+        assert re.fullmatch(RUNTIME_URL.format(group="py", name=re.escape(dest.split("/", 2)[2])), url)
+        assert (built_site / posixpath.normpath(posixpath.join(page_dir, url))).read_bytes()[:2] == b"M\x06"
+    assert set(stdlib) <= set(preloaded), "asked for at once with the rest of the runtime"
     assert re.fullmatch(RUNTIME_URL.format(group="py", name="start.py"), mpy[0]["src"])
     assert re.fullmatch(RUNTIME_URL.format(group="pyscript", name="core.js"), mpy[0]["data-pyscript"])
     assert {f"!{p}" for p in runtime.PYSCRIPT_UNUSED_PLUGINS} <= set(config["plugins"])
@@ -343,9 +354,10 @@ def test_runtime_folders_are_named_after_their_content(tmp_path):
     engine_py = edited / "engine.py"
     engine_py.write_text(engine_py.read_text(encoding="utf-8") + "\nEDITED = 1\n", encoding="utf-8")
     after = {item.dest for item in runtime.runtime_files(ROOT, edited)}
-    folders = lambda dests: {d.rsplit("/", 1)[0] for d in dests}
+    # A group's folder: the first folder under the runtime's (PyScript's package is a folder inside "py").
+    folders = lambda dests: {d.removeprefix(runtime.RUNTIME_DIR + "/").split("/", 1)[0] for d in dests if d.count("/") > 2}
     moved = folders(before) - folders(after)
-    assert len(moved) == 1 and moved.pop().startswith(f"{runtime.RUNTIME_DIR}/py.")
+    assert len(moved) == 1 and moved.pop().startswith("py.")
     assert {d for d in before if "/py." not in d} == {d for d in after if "/py." not in d}
 
 

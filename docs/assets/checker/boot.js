@@ -3,11 +3,16 @@
 // A checker page ends its <head> with the widget's <script type="mpy" config="..."> (PyScript's
 // configuration for MicroPython: our own copy of the interpreter, the engine's file, no unused
 // plugins) and this script, as an async module: it blocks neither the parser nor the first
-// paint. Everything a reader can read is drawn before any byte of the runtime is asked for:
-// this script waits until the page's stylesheets have arrived and a frame has been drawn, then
-// asks for the whole runtime at once (the widget's data-preload list: PyScript's modules,
-// MicroPython's .mjs and .wasm, the engine's and the widget's bytecode), rather than one file
-// after another as each asks for the next, and starts PyScript (data-pyscript).
+// paint. Everything a reader can read is drawn before the runtime runs, and nothing of the
+// runtime is asked for before the page's stylesheets have arrived:
+//
+// 1. once the stylesheets have arrived, it asks for the whole runtime at once, at low priority
+//    (the widget's data-preload list: PyScript's modules, MicroPython's .mjs and .wasm, the
+//    bytecode of PyScript's own Python package, of the engine and of the widget), rather than
+//    one file after another as each asks for the next. Fetching runs beside the first paint
+//    and the theme's own script; nothing of it runs on the page's thread yet;
+// 2. once a frame has been drawn, it starts PyScript (data-pyscript), which finds its files
+//    already arriving.
 //
 // * PyScript loads every one of its plugins for each script type whose config does not
 //   turn them off. The page uses MicroPython ("mpy") only; the "py" (Pyodide) type gets
@@ -18,6 +23,11 @@
 //   Security Policy (no 'unsafe-eval') that throws and nothing starts. The checker runs on
 //   the main thread only, so the one default worker hook is dropped as soon as PyScript is
 //   imported, before it defines its types (it does so once its plugins have loaded).
+// * PyScript writes its own Python package (pyscript/*.py) into MicroPython's file system on
+//   every load and imports it, compiling it from source each time. The site ships that package
+//   compiled by the build (data-sys-path: the folder the config's files put it in), and once
+//   the interpreter is ready, before PyScript's own code runs, that folder goes first on
+//   sys.path, so `import pyscript` loads the bytecode instead.
 // * URLs in the page are relative to the page; import() resolves against this module's URL,
 //   so they are made absolute first.
 const widget = document.querySelector('script[type="mpy"][config][data-pyscript]');
@@ -31,7 +41,7 @@ const stylesheetsArrived = () => Promise.all(
 
 const afterNextPaint = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
 
-function start() {
+function fetchRuntime() {
   for (const [kind, path] of JSON.parse(widget.dataset.preload || "[]")) {
     const link = document.createElement("link");
     if (kind === "module") {
@@ -41,15 +51,26 @@ function start() {
       link.as = "fetch";
       link.crossOrigin = "anonymous";
     }
+    link.fetchPriority = "low";
     link.href = url(path);
     document.head.append(link);
   }
+}
+
+function start() {
   const { plugins } = JSON.parse(widget.getAttribute("config"));
   const pyConfig = document.createElement("py-config");
   pyConfig.hidden = true;
   pyConfig.textContent = JSON.stringify({ plugins });
   document.head.append(pyConfig);
-  import(url(widget.dataset.pyscript)).then(({ hooks }) => hooks.worker.onBeforeRunAsync.clear());
+  const first = widget.dataset.sysPath;
+  import(url(widget.dataset.pyscript)).then(({ hooks }) => {
+    hooks.worker.onBeforeRunAsync.clear();
+    hooks.main.onReady.add(({ interpreter }) => {
+      performance.mark("checker:interpreter-ready"); // for traces (make bench-widget), as start.py's marks
+      if (first) interpreter.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(first)})`);
+    });
+  });
 }
 
-if (widget) stylesheetsArrived().then(afterNextPaint).then(start);
+if (widget) stylesheetsArrived().then(fetchRuntime).then(afterNextPaint).then(start);
