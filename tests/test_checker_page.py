@@ -361,6 +361,25 @@ def test_runtime_folders_are_named_after_their_content(tmp_path):
     assert {d for d in before if "/py." not in d} == {d for d in after if "/py." not in d}
 
 
+def test_pyscripts_package_is_compiled_only_from_the_text_pyscript_runs(tmp_path):
+    """The bytecode of PyScript's package is built from src/stdlib, checked against what dist/ writes."""
+    core = ROOT / "node_modules" / runtime.PYSCRIPT_PACKAGE
+    package = runtime.pyscript_stdlib(core)
+    assert "pyscript/__init__.py" in package and all(name.startswith("pyscript/") for name in package)
+    fake = tmp_path / "core"
+    (fake / "dist").mkdir(parents=True)
+    for name in runtime.pyscript_files(core / "dist"):
+        shutil.copy(core / "dist" / name, fake / "dist" / name)
+    (fake / runtime.PYSCRIPT_STDLIB).parent.mkdir(parents=True)
+    text = (core / runtime.PYSCRIPT_STDLIB).read_text(encoding="utf-8")
+    (fake / runtime.PYSCRIPT_STDLIB).write_text(text, encoding="utf-8")
+    assert runtime.pyscript_stdlib(fake) == package
+    # One character that dist/ does not have: the build refuses rather than ship other bytecode.
+    (fake / runtime.PYSCRIPT_STDLIB).write_text(text.replace("import", "import ", 1), encoding="utf-8")
+    with pytest.raises(runtime.RuntimeError_, match=r"pyscript/__init__\.py is not the text"):
+        runtime.pyscript_stdlib(fake)
+
+
 def test_mpy_cross_compiles_for_the_pinned_micropython():
     pins = json.loads((ROOT / "package.json").read_text())["dependencies"]
     assert runtime.mpy_cross_version() == pins["@micropython/micropython-webassembly-pyscript"].split("-")[0]
