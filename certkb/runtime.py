@@ -20,8 +20,8 @@ PyScript writes that package's source into MicroPython's file system on every
 load and imports it, compiling it each time; the pages also get it as bytecode
 (:func:`pyscript_stdlib`: the very text PyScript's ``dist/`` carries, compiled
 by the same ``mpy-cross``) in a folder of their own (:data:`STDLIB_SYS_PATH`),
-which ``boot.js`` puts first on ``sys.path`` once the interpreter is ready, so
-``import pyscript`` loads the bytecode.
+from which ``boot.js`` imports it once the interpreter is ready, before
+PyScript's own ``import pyscript``, which then finds it imported.
 
 Every runtime file's URL is derived from its content, so a host can cache them
 for a year (``Cache-Control: immutable``) and never serve a stale engine or
@@ -58,8 +58,8 @@ PYSCRIPT_ENTRY = "core.js"
 # PyScript's own Python package, as its build embeds it in dist/: an ES module whose default export
 # is the package's tree ({"pyscript": {"__init__.py": source, ...}}) as JSON.
 PYSCRIPT_STDLIB = "src/stdlib/pyscript.js"
-# Where the pages put that package's bytecode in MicroPython's file system; boot.js puts the folder
-# first on sys.path (the page's data-sys-path), ahead of the source PyScript writes into "./".
+# Where the pages put that package's bytecode in MicroPython's file system (the page's data-sys-path);
+# boot.js imports the package from there, ahead of PyScript's own import of the source it writes.
 STDLIB_SYS_PATH = "/pyscript-bytecode"
 # Our script that starts PyScript (docs/assets/checker/boot.js): the checker's one script tag.
 BOOT = f"{RUNTIME_DIR}/boot.js"

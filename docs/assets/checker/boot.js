@@ -25,9 +25,10 @@
 //   imported, before it defines its types (it does so once its plugins have loaded).
 // * PyScript writes its own Python package (pyscript/*.py) into MicroPython's file system on
 //   every load and imports it, compiling it from source each time. The site ships that package
-//   compiled by the build (data-sys-path: the folder the config's files put it in), and once
-//   the interpreter is ready, before PyScript's own code runs, that folder goes first on
-//   sys.path, so `import pyscript` loads the bytecode instead.
+//   compiled by the build (data-sys-path: the folder the config's files put it in). Once the
+//   interpreter is ready (PyScript's modules for it registered), before PyScript's own code
+//   runs, the package is imported from that folder, which then leaves sys.path again: PyScript's
+//   `import pyscript` finds it imported, and no other import looks in one more folder.
 // * URLs in the page are relative to the page; import() resolves against this module's URL,
 //   so they are made absolute first.
 const widget = document.querySelector('script[type="mpy"][config][data-pyscript]');
@@ -68,7 +69,10 @@ function start() {
     hooks.worker.onBeforeRunAsync.clear();
     hooks.main.onReady.add(({ interpreter }) => {
       performance.mark("checker:interpreter-ready"); // for traces (make bench-widget), as start.py's marks
-      if (first) interpreter.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(first)})`);
+      if (first) {
+        const folder = JSON.stringify(first);
+        interpreter.runPython(`import sys\nsys.path.insert(0, ${folder})\ntry:\n    import pyscript\nfinally:\n    sys.path.remove(${folder})\n    del sys`);
+      }
     });
   });
 }
