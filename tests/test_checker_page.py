@@ -288,20 +288,9 @@ def test_pyscript_runs_our_own_micropython_from_the_site(built_site, pid):
         assert "//" not in url and not url.startswith("/"), f"{url} must be relative to the page"
         target = built_site / posixpath.normpath(posixpath.join(page_dir, url))
         assert target.is_file(), f"{url} does not resolve to a built file"
-    ours = {url: dest for url, dest in config["files"].items() if dest.startswith("./")}
-    assert sorted(ours.values()) == ["./engine.mpy", "./widget.mpy"]
-    for url in ours:
+    assert [config["files"][url] for url in sorted(config["files"])] == ["./engine.mpy", "./widget.mpy"]
+    for url in config["files"]:
         assert re.fullmatch(RUNTIME_URL.format(group="py", name=r"(engine|widget)\.mpy"), url)
-    # PyScript's own package, as bytecode, every module of it, in the folder boot.js puts first on sys.path.
-    stdlib = {url: dest for url, dest in config["files"].items() if url not in ours}
-    package = runtime.pyscript_stdlib(ROOT / "node_modules" / runtime.PYSCRIPT_PACKAGE)
-    assert sorted(stdlib.values()) == sorted(f"{runtime.STDLIB_SYS_PATH}/{name.removesuffix('.py')}.mpy"
-                                             for name in package)
-    assert mpy[0]["data-sys-path"] == runtime.STDLIB_SYS_PATH
-    for url, dest in stdlib.items():
-        assert re.fullmatch(RUNTIME_URL.format(group="py", name=re.escape(dest.split("/", 2)[2])), url)
-        assert (built_site / posixpath.normpath(posixpath.join(page_dir, url))).read_bytes()[:2] == b"M\x06"
-    assert set(stdlib) <= set(preloaded), "asked for at once with the rest of the runtime"
     assert re.fullmatch(RUNTIME_URL.format(group="py", name="start.py"), mpy[0]["src"])
     assert re.fullmatch(RUNTIME_URL.format(group="pyscript", name="core.js"), mpy[0]["data-pyscript"])
     assert {f"!{p}" for p in runtime.PYSCRIPT_UNUSED_PLUGINS} <= set(config["plugins"])
@@ -354,30 +343,10 @@ def test_runtime_folders_are_named_after_their_content(tmp_path):
     engine_py = edited / "engine.py"
     engine_py.write_text(engine_py.read_text(encoding="utf-8") + "\nEDITED = 1\n", encoding="utf-8")
     after = {item.dest for item in runtime.runtime_files(ROOT, edited)}
-    # A group's folder: the first folder under the runtime's (PyScript's package is a folder inside "py").
-    folders = lambda dests: {d.removeprefix(runtime.RUNTIME_DIR + "/").split("/", 1)[0] for d in dests if d.count("/") > 2}
+    folders = lambda dests: {d.rsplit("/", 1)[0] for d in dests}
     moved = folders(before) - folders(after)
-    assert len(moved) == 1 and moved.pop().startswith("py.")
+    assert len(moved) == 1 and moved.pop().startswith(f"{runtime.RUNTIME_DIR}/py.")
     assert {d for d in before if "/py." not in d} == {d for d in after if "/py." not in d}
-
-
-def test_pyscripts_package_is_compiled_only_from_the_text_pyscript_runs(tmp_path):
-    """The bytecode of PyScript's package is built from src/stdlib, checked against what dist/ writes."""
-    core = ROOT / "node_modules" / runtime.PYSCRIPT_PACKAGE
-    package = runtime.pyscript_stdlib(core)
-    assert "pyscript/__init__.py" in package and all(name.startswith("pyscript/") for name in package)
-    fake = tmp_path / "core"
-    (fake / "dist").mkdir(parents=True)
-    for name in runtime.pyscript_files(core / "dist"):
-        shutil.copy(core / "dist" / name, fake / "dist" / name)
-    (fake / runtime.PYSCRIPT_STDLIB).parent.mkdir(parents=True)
-    text = (core / runtime.PYSCRIPT_STDLIB).read_text(encoding="utf-8")
-    (fake / runtime.PYSCRIPT_STDLIB).write_text(text, encoding="utf-8")
-    assert runtime.pyscript_stdlib(fake) == package
-    # One character that dist/ does not have: the build refuses rather than ship other bytecode.
-    (fake / runtime.PYSCRIPT_STDLIB).write_text(text.replace("import", "import ", 1), encoding="utf-8")
-    with pytest.raises(runtime.RuntimeError_, match=r"pyscript/__init__\.py is not the text"):
-        runtime.pyscript_stdlib(fake)
 
 
 def test_mpy_cross_compiles_for_the_pinned_micropython():

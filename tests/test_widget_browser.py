@@ -397,39 +397,3 @@ def test_a_link_is_read_as_the_browser_reads_it_even_invalid_utf8(page, fixture_
     written = page.evaluate("(f) => new URLSearchParams(new URLSearchParams(f)).toString()", fragment)
     assert urllib.parse.urlsplit(page.url).fragment == written
     assert_clean(page)
-
-
-# --- start-up: PyScript's own package from the build's bytecode ---------------------------------
-
-
-def test_pyscripts_own_package_is_imported_from_the_builds_bytecode(page, fixture_server, tmp_path):
-    """The page ships PyScript's package compiled; `import pyscript` loads that, not the source PyScript writes.
-
-    The shipped ``pyscript/__init__.mpy`` is swapped for one compiled from the same source plus a
-    line that names the file it was loaded from on <html>. A page whose tag lacks data-sys-path
-    (boot.js then leaves sys.path alone) imports the source instead: the attribute is absent.
-    """
-    from certkb import runtime
-
-    source = runtime.pyscript_stdlib(ROOT / "node_modules" / runtime.PYSCRIPT_PACKAGE)["pyscript/__init__.py"]
-    marked = tmp_path / "__init__.py"
-    marked.write_text(source + "\nimport js\njs.document.documentElement.setAttribute('data-test-pyscript-from', __file__)\n",
-                      encoding="utf-8")
-    bytecode = runtime.compile_mpy(marked, "pyscript/__init__.py")
-    page.route("**/pyscript/__init__.mpy",
-               lambda route: route.fulfill(body=bytecode, content_type="application/octet-stream"))
-    open_checker(page, fixture_server, IPC)
-    assert page.get_attribute("html", "data-test-pyscript-from") == f"{runtime.STDLIB_SYS_PATH}/pyscript/__init__.mpy"
-    assert overall(page) == "incomplete"
-    assert_clean(page)
-
-    # The control: without data-sys-path the very same page runs PyScript's source.
-    def without_sys_path(route):
-        response = route.fetch()
-        route.fulfill(response=response, body=re.sub(r' data-sys-path="[^"]*"', "", response.text()))
-
-    page.route(f"**/checker/{IPC}/", without_sys_path)
-    open_checker(page, fixture_server, IPC)
-    assert page.get_attribute("html", "data-test-pyscript-from") is None
-    assert overall(page) == "incomplete"
-    assert_clean(page)

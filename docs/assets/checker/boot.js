@@ -8,9 +8,9 @@
 //
 // 1. once the stylesheets have arrived, it asks for the whole runtime at once, at low priority
 //    (the widget's data-preload list: PyScript's modules, MicroPython's .mjs and .wasm, the
-//    bytecode of PyScript's own Python package, of the engine and of the widget), rather than
-//    one file after another as each asks for the next. Fetching runs beside the first paint
-//    and the theme's own script; nothing of it runs on the page's thread yet;
+//    engine's and the widget's bytecode), rather than one file after another as each asks for
+//    the next. The files arrive beside the first paint and the theme's own script; nothing of
+//    the runtime runs on the page's thread yet;
 // 2. once a frame has been drawn, it starts PyScript (data-pyscript), which finds its files
 //    already arriving.
 //
@@ -23,12 +23,6 @@
 //   Security Policy (no 'unsafe-eval') that throws and nothing starts. The checker runs on
 //   the main thread only, so the one default worker hook is dropped as soon as PyScript is
 //   imported, before it defines its types (it does so once its plugins have loaded).
-// * PyScript writes its own Python package (pyscript/*.py) into MicroPython's file system on
-//   every load and imports it, compiling it from source each time. The site ships that package
-//   compiled by the build (data-sys-path: the folder the config's files put it in). Once the
-//   interpreter is ready (PyScript's modules for it registered), before PyScript's own code
-//   runs, the package is imported from that folder, which then leaves sys.path again: PyScript's
-//   `import pyscript` finds it imported, and no other import looks in one more folder.
 // * URLs in the page are relative to the page; import() resolves against this module's URL,
 //   so they are made absolute first.
 const widget = document.querySelector('script[type="mpy"][config][data-pyscript]');
@@ -64,16 +58,10 @@ function start() {
   pyConfig.hidden = true;
   pyConfig.textContent = JSON.stringify({ plugins });
   document.head.append(pyConfig);
-  const first = widget.dataset.sysPath;
   import(url(widget.dataset.pyscript)).then(({ hooks }) => {
     hooks.worker.onBeforeRunAsync.clear();
-    hooks.main.onReady.add(({ interpreter }) => {
-      performance.mark("checker:interpreter-ready"); // for traces (make bench-widget), as start.py's marks
-      if (first) {
-        const folder = JSON.stringify(first);
-        interpreter.runPython(`import sys\nsys.path.insert(0, ${folder})\ntry:\n    import pyscript\nfinally:\n    sys.path.remove(${folder})\n    del sys`);
-      }
-    });
+    // For traces (make bench-widget), as start.py's marks: MicroPython has started.
+    hooks.main.onReady.add(() => performance.mark("checker:interpreter-ready"));
   });
 }
 
