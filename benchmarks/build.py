@@ -94,6 +94,10 @@ def make_projects(base: Path, n: int) -> tuple[Path, Path]:
             (project / "node_modules").symlink_to(ROOT / "node_modules")
     content = yaml_project / "content"
     shutil.copytree(FIXTURE, content, ignore=shutil.ignore_patterns("guides", "pathways"))
+    # The staff page includes content/README.md (pymdownx.snippets, base path content/) in both projects.
+    for project in (yaml_project, md_project):
+        (project / "content").mkdir(exist_ok=True)
+        shutil.copy2(ROOT / "content" / "README.md", project / "content" / "README.md")
     for jur, topic in (("missouri", "account"), ("connecticut", "portal")):
         (content / "guides" / jur).mkdir(parents=True)
     for i in range(n):
