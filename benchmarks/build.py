@@ -41,6 +41,7 @@ from pathlib import Path
 
 import yaml
 
+from certkb.freshness import REVIEW_PAGE, render_review_page, today
 from certkb.loader import load_content
 from certkb.render import abbreviations, make_env, navigation, pages
 
@@ -108,7 +109,11 @@ def make_projects(base: Path, n: int) -> tuple[Path, Path]:
     # The plain project: exactly the pages the plugin would generate, as files.
     loaded = load_content(content)
     abbr = abbreviations(loaded)
-    for path, markdown, _ in pages(loaded, make_env([yaml_project / "overrides" / "kb"])):
+    env = make_env([yaml_project / "overrides" / "kb"])
+    generated = [(path, markdown) for path, markdown, _ in pages(loaded, env)]
+    # The staff page of review dates (one row per guide), which the plugin adds in on_files.
+    generated.append((REVIEW_PAGE, render_review_page(loaded, env, today=today(), stale_after_months=12)))
+    for path, markdown in generated:
         out = md_project / "docs" / path
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(markdown + "\n" + abbr + "\n", encoding="utf-8")
