@@ -11,12 +11,15 @@ content, renders the very same pages to plain Markdown files, and builds:
 
 Each build runs in its own process, the variants alternating, and the median
 of the repeats is reported with the ratios YAML / Markdown and N / first N.
-Then the live preview: ``mkdocs serve`` on the YAML project, one line of one
-guide edited, and the time from the write until MkDocs says "Reloading
-browsers" (the preview shows the edit), median of ``--edits`` edits.
+Then the live preview as ``make serve`` runs it (``mkdocs serve --dirty``: each
+rebuild builds only the pages the edit changes, see certkb/preview.py) on the
+YAML project, one line of one guide edited (its summary, which its page and its
+jurisdiction's page show), and the CPU and wall time from the write until
+MkDocs says "Reloading browsers" (the preview shows the edit), median of
+``--edits`` edits.
 
-Guides go into the fixture's topics, as many per topic as it takes
-(``--guides-per-topic`` spreads them over more topics instead). It writes a
+Guides go into the fixture's two topics, as many per topic as it takes (the
+navigation lists a long topic in groups: certkb.render.nav_groups). It writes a
 JSON record under benchmarks/results/. With 2,000 guides a run takes about half
 an hour on a quiet 2-core machine, so it is not the default.
 """
@@ -139,12 +142,12 @@ def free_port() -> int:
 
 
 def preview(project: Path, edits: int) -> list[tuple[float, float]]:
-    """(wall, CPU) seconds from a one-line edit of one guide until `mkdocs serve` has rebuilt the site."""
+    """(wall, CPU) seconds from a one-line edit of one guide until `mkdocs serve --dirty` has rebuilt the site."""
     guide = project / "content" / "guides" / "missouri" / "g0.yml"
     original = guide.read_text(encoding="utf-8")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--strict", "--livereload", "--dev-addr", f"127.0.0.1:{free_port()}"],
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--strict", "--livereload", "--dev-addr", f"127.0.0.1:{free_port()}"],
         cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     lines: list[str] = []
 
