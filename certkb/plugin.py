@@ -58,10 +58,12 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         self.policies = headers.Policies()  # each page's CSP: its meta tag and the server's header
         self.preview: preview.RenderCache | None = None  # under `mkdocs serve`: pages rendered by the last build
         self.incremental: preview.Incremental | None = None  # under `mkdocs serve --dirty` (make serve): pages to build
-        self._nav = None
+        self.parsed: dict | None = None  # under `mkdocs serve`: content files read before, by their bytes
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this plugin across `serve` rebuilds, and so the cache.
+        if command == "serve":
+            self.parsed = {}
         if command == "serve" and dirty:
             self.incremental = preview.Incremental()
         elif command == "serve":
@@ -71,7 +73,7 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         if not self.config.enabled:
             return None
         try:
-            self.content = load_content(Path(self.config.content_dir))
+            self.content = load_content(Path(self.config.content_dir), cache=self.parsed)
         except ContentErrors as exc:
             for error in exc.errors:
                 log.error(str(error))
