@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 from pathlib import Path
 
 from mkdocs import utils
@@ -105,13 +106,14 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         for file in list(files):
             if file.abs_src_path and any(Path(file.abs_src_path).resolve().is_relative_to(d) for d in template_dirs):
                 files.remove(file)
+        to_content = Path(os.path.relpath(content_root, docs_dir)).as_posix()  # once, not per page
         for src_uri, markdown, source in render.pages(self.content, self.env):
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
                 raise PluginError(f"docs/{src_uri} is also generated from content/{source}; remove one of them")
             file = File.generated(config, src_uri, content=markdown)
             # The edit button opens the YAML staff edit, not a generated file.
-            file.edit_uri = Path(os.path.relpath(content_root / source, docs_dir)).as_posix()
+            file.edit_uri = posixpath.normpath(f"{to_content}/{Path(source).as_posix()}")
             files.append(file)
         # Staff page of review dates; added last so it can link to every other generated page.
         files.append(File.generated(config, freshness.REVIEW_PAGE, content=freshness.render_review_page(
