@@ -152,7 +152,7 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
                 self._files = files
                 self.incremental.start(config, files, nav, extra_markdown=self._extra_markdown,
                                        content_dir=Path(self.config.content_dir))
-                pages = {f.dest_uri for f in files.documentation_pages()}
+                pages = {f.dest_uri for f in files if f.is_documentation_page()}
                 self.policies.by_page = {uri: p for uri, p in self.policies.by_page.items() if uri in pages}
         return nav
 

@@ -222,8 +222,9 @@ class Incremental:
         base.update(context.digest())
         self._base_key = base.hexdigest()
         self._keys = {}
-        for file in files.documentation_pages():
-            key = hashlib.sha256(f"{context.hexdigest()}\0{file.src_uri}\0{file.content_string}\0"
+        shared = context.hexdigest()
+        for file in _pages(files):
+            key = hashlib.sha256(f"{shared}\0{file.src_uri}\0{file.content_string}\0"
                                  f"{extra_markdown(file.src_uri)}".encode()).hexdigest()
             self._keys[file.src_uri] = key
             file.is_modified = functools.partial(self._is_modified, file.src_uri)
@@ -250,7 +251,7 @@ class Incremental:
     def decide(self, files) -> None:
         """on_env, once every page to read has been read: the others get what their last build
         gave them; if anything every page shows changed, every page is built."""
-        for file in files.documentation_pages():
+        for file in _pages(files):
             page = file.page
             if page is None or file.src_uri in self._pending:
                 continue
@@ -283,7 +284,7 @@ class Incremental:
     def finish(self, config, files, search_plugin) -> None:
         """on_post_build: the whole site's search index, no page that is gone, and the state kept."""
         site = Path(config.site_dir)
-        pages = files.documentation_pages()
+        pages = _pages(files)
         for uri, page in self._pending.items():
             self.saved[uri] = page
         self.saved = {f.src_uri: self.saved[f.src_uri] for f in pages if f.src_uri in self.saved}
@@ -308,6 +309,11 @@ class Incremental:
         """on_build_error: trust nothing of this build; the next one builds everything."""
         self.site_key = None
         self.saved.clear()
+
+
+def _pages(files) -> list:
+    """Every Markdown page, in the order MkDocs builds them (drafts too: `serve` builds them)."""
+    return [f for f in files if f.is_documentation_page()]
 
 
 def nav_signature(items) -> list:
