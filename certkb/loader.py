@@ -361,8 +361,10 @@ class _Loader:
     def ref(self, doc: Located, path: tuple, kind: str, value: str | None, known: Iterable[str]) -> None:
         if value is None:
             return
-        known = list(known)
+        # `known` is the kind's items by id: a lookup, not a scan (each guide refers to others, so a
+        # list here made loading grow as the square of the number of guides).
         if value not in known and value not in self.unloaded.get(kind, ()):
+            known = list(known)
             self.errors.append(doc.error(path, f"{field_name(path)}: no {kind} has the id '{value}'{did_you_mean(value, known)}"))
 
     def check_references(self) -> None:

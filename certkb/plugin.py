@@ -16,7 +16,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import checker_page, freshness, headers, htmlsafe, preview, render, runtime
@@ -165,6 +165,7 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
             self.incremental.decide(files)
         return env
 
+    @event_priority(-50)  # after Material's search plugin has indexed the page
     def on_page_context(self, context, *, page, config: MkDocsConfig, nav):
         if self.config.enabled and self.incremental is not None:
             self.incremental.page_built(page, self._search(config))
@@ -210,6 +211,7 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         output_content = name_search_dialog(output_content)
         return self.policies.apply(output_content, template_name) if self.config.csp else output_content
 
+    @event_priority(-50)  # after the search plugin has written its index, so the preview's replaces it
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled and self.incremental is not None:
             # The whole site's search index; no page that is gone (before the headers list the files).
