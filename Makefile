@@ -43,8 +43,9 @@ nginx:
 	  echo "Installing Debian's nginx for the publishing tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
 
+# --dirty: each rebuild builds only the pages an edit changes (certkb/preview.py, Incremental).
 serve: setup
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000 --livereload
 
 build: setup
 	$(BIN)/mkdocs build --strict --clean

@@ -11,12 +11,15 @@ content, renders the very same pages to plain Markdown files, and builds:
 
 Each build runs in its own process, the variants alternating, and the median
 of the repeats is reported with the ratios YAML / Markdown and N / first N.
-Then the live preview: ``mkdocs serve`` on the YAML project, one line of one
-guide edited, and the time from the write until MkDocs says "Reloading
-browsers" (the preview shows the edit), median of ``--edits`` edits.
+Then the live preview as ``make serve`` runs it (``mkdocs serve --dirty``: each
+rebuild builds only the pages the edit changes, see certkb/preview.py) on the
+YAML project, one line of one guide edited (its summary, which its page and its
+jurisdiction's page show), and the CPU and wall time from the write until
+MkDocs says "Reloading browsers" (the preview shows the edit), median of
+``--edits`` edits.
 
-Guides go into the fixture's topics, as many per topic as it takes
-(``--guides-per-topic`` spreads them over more topics instead). It writes a
+Guides go into the fixture's two topics, as many per topic as it takes (the
+navigation lists a long topic in groups: certkb.render.nav_groups). It writes a
 JSON record under benchmarks/results/. With 2,000 guides a run takes about half
 an hour on a quiet 2-core machine, so it is not the default.
 """
@@ -41,6 +44,7 @@ from pathlib import Path
 
 import yaml
 
+from certkb.freshness import REVIEW_PAGE, render_review_page, today
 from certkb.loader import load_content
 from certkb.render import abbreviations, make_env, navigation, pages
 
@@ -94,6 +98,10 @@ def make_projects(base: Path, n: int) -> tuple[Path, Path]:
             (project / "node_modules").symlink_to(ROOT / "node_modules")
     content = yaml_project / "content"
     shutil.copytree(FIXTURE, content, ignore=shutil.ignore_patterns("guides", "pathways"))
+    # The staff page includes content/README.md (pymdownx.snippets, base path content/) in both projects.
+    for project in (yaml_project, md_project):
+        (project / "content").mkdir(exist_ok=True)
+        shutil.copy2(ROOT / "content" / "README.md", project / "content" / "README.md")
     for jur, topic in (("missouri", "account"), ("connecticut", "portal")):
         (content / "guides" / jur).mkdir(parents=True)
     for i in range(n):
@@ -104,7 +112,11 @@ def make_projects(base: Path, n: int) -> tuple[Path, Path]:
     # The plain project: exactly the pages the plugin would generate, as files.
     loaded = load_content(content)
     abbr = abbreviations(loaded)
-    for path, markdown, _ in pages(loaded, make_env([yaml_project / "overrides" / "kb"])):
+    env = make_env([yaml_project / "overrides" / "kb"])
+    generated = [(path, markdown) for path, markdown, _ in pages(loaded, env)]
+    # The staff page of review dates (one row per guide), which the plugin adds in on_files.
+    generated.append((REVIEW_PAGE, render_review_page(loaded, env, today=today(), stale_after_months=12)))
+    for path, markdown in generated:
         out = md_project / "docs" / path
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(markdown + "\n" + abbr + "\n", encoding="utf-8")
@@ -130,12 +142,12 @@ def free_port() -> int:
 
 
 def preview(project: Path, edits: int) -> list[tuple[float, float]]:
-    """(wall, CPU) seconds from a one-line edit of one guide until `mkdocs serve` has rebuilt the site."""
+    """(wall, CPU) seconds from a one-line edit of one guide until `mkdocs serve --dirty` has rebuilt the site."""
     guide = project / "content" / "guides" / "missouri" / "g0.yml"
     original = guide.read_text(encoding="utf-8")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--strict", "--livereload", "--dev-addr", f"127.0.0.1:{free_port()}"],
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--strict", "--livereload", "--dev-addr", f"127.0.0.1:{free_port()}"],
         cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     lines: list[str] = []
 

@@ -15,6 +15,7 @@ reads a file again: each item by id, the file it came from and its position
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import types
 import typing
@@ -68,8 +69,8 @@ class Content:
 
     def guide_page(self, guide_id: str) -> str:
         """The docs-relative Markdown path of a guide's generated page."""
-        rel = Path(self.files[("guide", guide_id)])
-        return f"{self.guides[guide_id].jurisdiction}/{rel.stem}.md"
+        stem = posixpath.splitext(posixpath.basename(self.files[("guide", guide_id)]))[0]  # Path.stem, without a Path
+        return f"{self.guides[guide_id].jurisdiction}/{stem}.md"
 
     def checker_page(self, pathway_id: str) -> str:
         return f"checker/{pathway_id}/index.md"
@@ -282,7 +283,8 @@ class _File:
 class _Loader:
     """One load: each step below is one pass over the files read."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, cache: dict | None = None):
+        self.cache = cache
         self.content = Content(root=root)
         self.errors: list[ContentError] = []
         self.files: list[_File] = []
@@ -297,8 +299,17 @@ class _Loader:
             if kind.file:
                 self.errors.append(ContentError(shown, 1, 1, "required content file is missing"))
             return
-        doc = load_located(path.read_bytes(), shown)
+        data = path.read_bytes()
+        key = (kind.name, shown)
+        cached = self.cache.get(key) if self.cache is not None else None
+        if cached is not None and cached[0] == data:
+            _, doc, obj = cached  # read and validated before, unchanged since: the same document and model
+            self.files.append(_File(kind, str(path.relative_to(self.content.root)), doc, obj))
+            return
+        doc = load_located(data, shown)
         obj = validate_doc(doc, kind.model)
+        if self.cache is not None and obj is not None and not doc.errors:
+            self.cache[key] = (data, doc, obj)  # models are frozen; nothing later changes either
         if obj is None and kind.list_key:
             obj = self._salvage(kind, doc)
         elif obj is None:
@@ -350,8 +361,10 @@ class _Loader:
     def ref(self, doc: Located, path: tuple, kind: str, value: str | None, known: Iterable[str]) -> None:
         if value is None:
             return
-        known = list(known)
+        # `known` is the kind's items by id: a lookup, not a scan (each guide refers to others, so a
+        # list here made loading grow as the square of the number of guides).
         if value not in known and value not in self.unloaded.get(kind, ()):
+            known = list(known)
             self.errors.append(doc.error(path, f"{field_name(path)}: no {kind} has the id '{value}'{did_you_mean(value, known)}"))
 
     def check_references(self) -> None:
@@ -454,12 +467,17 @@ class _Loader:
                 c.compiled_choosers[chooser.id] = compile_chooser(chooser, c.compiled)
 
 
-def load_content(root: Path | str) -> Content:
-    """Load, validate, cross-check and compile all content under ``root``. Raises ContentErrors."""
+def load_content(root: Path | str, cache: dict | None = None) -> Content:
+    """Load, validate, cross-check and compile all content under ``root``. Raises ContentErrors.
+
+    ``cache`` (the live preview keeps one across rebuilds) remembers each file that read and
+    validated without a problem, by its bytes: an unchanged file is not parsed again. The
+    checks across files run every time.
+    """
     root = Path(root)
     if not root.is_dir():
         raise ContentErrors([ContentError(display_path(root), 1, 1, "content folder not found")])
-    load = _Loader(root)
+    load = _Loader(root, cache)
     for kind in KINDS:
         for path in kind.files(root):
             load.read(kind, path)

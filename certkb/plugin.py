@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 from pathlib import Path
 
 from mkdocs import utils
@@ -15,7 +16,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import checker_page, freshness, headers, htmlsafe, preview, render, runtime
@@ -57,17 +58,23 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         self.runtime: runtime.Runtime | None = None  # the checker runtime's files, for its pages' <head>
         self.policies = headers.Policies()  # each page's CSP: its meta tag and the server's header
         self.preview: preview.RenderCache | None = None  # under `mkdocs serve`: pages rendered by the last build
+        self.incremental: preview.Incremental | None = None  # under `mkdocs serve --dirty` (make serve): pages to build
+        self.parsed: dict | None = None  # under `mkdocs serve`: content files read before, by their bytes
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this plugin across `serve` rebuilds, and so the cache.
         if command == "serve":
+            self.parsed = {}
+        if command == "serve" and dirty:
+            self.incremental = preview.Incremental()
+        elif command == "serve":
             self.preview = preview.RenderCache()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
         try:
-            self.content = load_content(Path(self.config.content_dir))
+            self.content = load_content(Path(self.config.content_dir), cache=self.parsed)
         except ContentErrors as exc:
             for error in exc.errors:
                 log.error(str(error))
@@ -76,7 +83,8 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
                 f"{count} problem{'s' if count != 1 else ''} in the content; nothing was built. Fix the lines above and build again."
             ) from None
         self.env = render.make_env(self.config.templates)
-        self.policies = headers.Policies()
+        if self.incremental is None:  # under `serve --dirty`, pages not built keep their policy
+            self.policies = headers.Policies()
         self.abbreviations = render.abbreviations(self.content)  # appended to every page
         self.home_cards = render.render_home_cards(self.content, self.env)  # one per jurisdiction, on the home page
         freshness.warn_due(self.content, today=freshness.today(), stale_after_months=self.config.stale_after_months)
@@ -98,13 +106,14 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         for file in list(files):
             if file.abs_src_path and any(Path(file.abs_src_path).resolve().is_relative_to(d) for d in template_dirs):
                 files.remove(file)
+        to_content = Path(os.path.relpath(content_root, docs_dir)).as_posix()  # once, not per page
         for src_uri, markdown, source in render.pages(self.content, self.env):
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
                 raise PluginError(f"docs/{src_uri} is also generated from content/{source}; remove one of them")
             file = File.generated(config, src_uri, content=markdown)
             # The edit button opens the YAML staff edit, not a generated file.
-            file.edit_uri = Path(os.path.relpath(content_root / source, docs_dir)).as_posix()
+            file.edit_uri = posixpath.normpath(f"{to_content}/{Path(source).as_posix()}")
             files.append(file)
         # Staff page of review dates; added last so it can link to every other generated page.
         files.append(File.generated(config, freshness.REVIEW_PAGE, content=freshness.render_review_page(
@@ -117,6 +126,10 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
             except runtime.RuntimeError_ as exc:
                 raise PluginError(str(exc)) from None
         return files
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.incremental is not None:
+            self.incremental.failed()
 
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled or self.content is None:
@@ -135,7 +148,32 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
             htmlsafe.escape_nav_titles(nav.items)
             if self.preview is not None:
                 self.preview.start_build(config, files)
+            if self.incremental is not None:
+                self._files = files
+                self.incremental.start(config, files, nav, extra_markdown=self._extra_markdown,
+                                       content_dir=Path(self.config.content_dir))
+                pages = {f.dest_uri for f in files if f.is_documentation_page()}
+                self.policies.by_page = {uri: p for uri, p in self.policies.by_page.items() if uri in pages}
         return nav
+
+    def _extra_markdown(self, src_uri: str) -> str:
+        """What on_page_markdown adds to a page's own Markdown."""
+        return (self.home_cards if src_uri == render.HOME_PAGE else "") + "\0" + self.abbreviations
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if self.config.enabled and self.incremental is not None:
+            self.incremental.decide(files)
+        return env
+
+    @event_priority(-50)  # after Material's search plugin has indexed the page
+    def on_page_context(self, context, *, page, config: MkDocsConfig, nav):
+        if self.config.enabled and self.incremental is not None:
+            self.incremental.page_built(page, self._search(config))
+        return context
+
+    @staticmethod
+    def _search(config: MkDocsConfig):
+        return config.plugins.get("material/search") or config.plugins.get("search")
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str | None:
         # Front-matter titles and descriptions are plain text (generated from content); Material
@@ -144,6 +182,8 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
             htmlsafe.escape_meta(page.meta)
             if self.preview is not None:
                 self.preview.after_render(page)
+            if self.incremental is not None:
+                self.incremental.rendered(page)
         return None
 
     def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
@@ -171,7 +211,13 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         output_content = name_search_dialog(output_content)
         return self.policies.apply(output_content, template_name) if self.config.csp else output_content
 
+    @event_priority(-50)  # after the search plugin has written its index, so the preview's replaces it
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled and self.incremental is not None:
+            # The whole site's search index; no page that is gone (before the headers list the files).
+            self.incremental.finish(config, self._files, self._search(config))
+            log.info(f"Live preview: {len(self.incremental.built)} page(s) built, "
+                     f"{len(self.incremental.saved) - len(self.incremental.built)} unchanged and kept")
         # The same policies, with the headers a meta tag cannot carry, as nginx and _headers files.
         if self.config.enabled and self.config.csp:
             for problem in headers.write(Path(config.site_dir), self.policies, headers.base_path(config.site_url)):

@@ -18,7 +18,7 @@ from .loader import Content
 from .pathway import requirement_list
 from .templating import PageRenderer, common, indent, long_date, make_env, plain, yaml_string
 
-__all__ = ["HOME_CARDS", "PageRenderer", "abbreviations", "common", "indent", "long_date", "make_env", "navigation", "pages",
+__all__ = ["HOME_CARDS", "PageRenderer", "abbreviations", "common", "indent", "long_date", "make_env", "nav_groups", "navigation", "pages",
            "plain", "render_glossary", "render_guide", "render_home_cards", "render_jurisdiction", "sources_for",
            "with_home_cards", "yaml_string"]
 
@@ -106,15 +106,41 @@ def pages(content: Content, env: jinja2.Environment) -> list[tuple[str, str, str
     return out
 
 
+# At most this many entries at one level of a topic's navigation. Material lists every entry of the
+# open section on each of its pages (navigation.prune collapses only the other sections), so a topic
+# of N guides would put N links on each of its N pages: a build that grows as N squared. A longer
+# topic is split into consecutive groups named after their first and last guides, which collapse like
+# any section; every guide stays in the navigation, and the jurisdiction's page lists them all.
+NAV_GROUP = 30
+
+
+def nav_groups(entries: list[Any], titles: list[str], size: int = NAV_GROUP) -> list[Any]:
+    """``entries`` (in order), as they are when at most ``size``; otherwise in groups of consecutive
+    entries, ``{"First title – Last title": [...]}``, nested until no level has more than ``size``."""
+    if len(entries) <= size:
+        return list(entries)
+    span = size
+    while -(-len(entries) // span) > size:
+        span *= size
+    out: list[Any] = []
+    for start in range(0, len(entries), span):
+        part, names = entries[start:start + span], titles[start:start + span]
+        label = names[0] if len(names) == 1 else f"{names[0]} – {names[-1]}"
+        out.append({label: nav_groups(part, names, size)})
+    return out
+
+
 def navigation(content: Content) -> list[Any]:
-    """MkDocs nav entries: by jurisdiction, then topic, guides in their order."""
+    """MkDocs nav entries: by jurisdiction, then topic, guides in their order (long topics in
+    groups: :func:`nav_groups`)."""
     nav: list[Any] = []
     for j in content.jurisdictions.values():
         children: list[Any] = [f"{j.id}/index.md"]
         for topic in j.topics:
             guides = content.guides_in(j.id, topic.id)
             if guides:
-                children.append({topic.title: [content.guide_page(g.id) for g in guides]})
+                children.append({topic.title: nav_groups([content.guide_page(g.id) for g in guides],
+                                                         [g.title for g in guides])})
         nav.append({j.name: children})
     nav += checker_page.navigation(content)
     nav.append({"Glossary": "glossary.md"})

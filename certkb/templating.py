@@ -66,7 +66,8 @@ class PageRenderer:
 
     def link(self, target: str) -> str:
         """Relative link from this page to another docs-relative .md path."""
-        return posixpath.relpath(target, posixpath.dirname(self.page) or ".")
+        # Both are docs-relative: rooted at "/", relpath needs no working directory (a system call each).
+        return posixpath.relpath("/" + target, "/" + posixpath.dirname(self.page))
 
     def guide_link(self, guide_id: str) -> str:
         guide = self.content.guides[guide_id]

@@ -56,3 +56,36 @@ def test_after_loading_no_file_is_read_again(monkeypatch):
     assert len(messages) == len(content.guides) + len(content.pathways)
     shown, line, col = content.where("pathway", next(iter(content.pathways)), ("last_reviewed",))
     assert any(m.startswith(f"{shown}:{line}:{col}: ") for m in messages)
+
+
+def test_the_previews_cache_reads_only_changed_files_and_loads_what_a_fresh_load_does(tmp_path, monkeypatch):
+    import shutil
+
+    from .conftest import FIXTURE_DIR
+
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_DIR, root)
+    parsed: list[str] = []
+    real = loader.load_located
+    monkeypatch.setattr(loader, "load_located", lambda data, shown: parsed.append(shown) or real(data, shown))
+    cache: dict = {}
+    first = loader.load_content(root, cache=cache)
+    count = len(parsed)
+    assert count > 5
+    again = loader.load_content(root, cache=cache)
+    assert len(parsed) == count, "nothing changed: nothing is parsed again"
+    assert again.guides == first.guides and again.pathways.keys() == first.pathways.keys()
+
+    guide = root / "guides" / "missouri" / "create-account.yml"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("title: Create an account", "title: Register"),
+                     encoding="utf-8")
+    edited = loader.load_content(root, cache=cache)
+    assert parsed[count:] == [loader.display_path(guide)], "only the edited file is parsed again"
+    fresh = loader.load_content(root)
+    assert edited.guides == fresh.guides and edited.guides["mo-create-account"].title == "Register"
+
+    # A file with a problem is never kept: its problems are reported on every load.
+    guide.write_text(guide.read_text(encoding="utf-8").replace("title: Register", "titel: Register"), encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(loader.ContentErrors, match="unknown field 'titel'"):
+            loader.load_content(root, cache=cache)

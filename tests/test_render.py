@@ -81,3 +81,24 @@ def test_navigation_is_by_jurisdiction_then_topic_in_order(fixture_content):
                       {"Upgrading a certificate": ["missouri/upgrade.md", "missouri/upgrade-student-services.md"]}]},
         {"Connecticut": ["connecticut/index.md", {"The portal": ["connecticut/portal.md"]}]},
     ]
+
+
+def test_a_long_topic_is_listed_in_groups_so_no_page_carries_the_whole_topic():
+    from certkb.render import nav_groups
+
+    pages = [f"g{i}.md" for i in range(95)]
+    titles = [f"Guide {i}" for i in range(95)]
+    assert nav_groups(pages[:30], titles[:30]) == pages[:30]  # a topic of ordinary length is unchanged
+    groups = nav_groups(pages, titles)
+    assert [list(g) for g in groups] == [["Guide 0 – Guide 29"], ["Guide 30 – Guide 59"], ["Guide 60 – Guide 89"],
+                                         ["Guide 90 – Guide 94"]]
+
+    def leaves(entries):
+        return [x for e in entries for x in (leaves(next(iter(e.values()))) if isinstance(e, dict) else [e])]
+
+    def widest(entries):
+        return max([len(entries), *(widest(next(iter(e.values()))) for e in entries if isinstance(e, dict))])
+
+    for n in (31, 900, 901, 2000):
+        grouped = nav_groups(pages[:1] * n, titles[:1] * n)
+        assert len(leaves(grouped)) == n and widest(grouped) <= 30  # every guide, never more than 30 at a level
