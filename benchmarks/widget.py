@@ -159,7 +159,7 @@ def visit(page, net: Network, url: str, checker: bool) -> dict:
 
 def trace(m: dict) -> dict:
     """The checker's start-up in steps (ms): each ends where the next begins."""
-    runtime = [r for r in m["runtime"] if not r["name"].startswith("boot.")]  # boot.js starts it; the runtime is the rest
+    runtime = [r for r in m["runtime"] if not r["name"].startswith("boot.")]  # boot.js (a file before it was inline) starts it
     first = min((r["start"] for r in runtime), default=None)
     wasm = next((r for r in runtime if r["name"].endswith(".wasm")), None)
     fetched = max((r["end"] for r in runtime if not r["name"].endswith(".wasm")), default=None)

@@ -254,13 +254,14 @@ def start_runtime_early(page_html: str, page_url: str, rt: runtime.Runtime | Non
       MicroPython, the engine's and the widget's bytecode, no unused plugins),
       ``data-pyscript`` PyScript's entry module and ``data-preload`` every file
       on the way to a running checker (:func:`certkb.runtime.preloads`);
-    * ``assets/checker/boot.js`` as an async module script: it blocks neither
-      parsing nor painting; once the page's stylesheets have arrived it asks for
+    * ``docs/assets/checker/boot.js``, inline (:func:`certkb.runtime.boot_script`),
+      as an async module script: it blocks neither parsing nor painting, and
+      waits for no request of its own; once the page's stylesheets have arrived it asks for
       every runtime file at once (low-priority preload links), and once a frame
       has been drawn it starts PyScript. (The widget mounts once the page's
       checker has been read.)
 
-    Every URL names its file's content (see :mod:`certkb.runtime`). Pages
+    Every runtime URL names its file's content (see :mod:`certkb.runtime`). Pages
     without a checker are returned unchanged.
     """
     if "data-checker=" not in page_html or rt is None or "</head>" not in page_html:
@@ -274,7 +275,7 @@ def start_runtime_early(page_html: str, page_url: str, rt: runtime.Runtime | Non
         f'<script type="mpy" id="checker-widget" target="checker-widget" src="{escape(root + rt.start())}" '
         f'config="{escape(config)}" data-pyscript="{escape(root + rt.pyscript_entry())}" '
         f'data-preload="{escape(preload)}"></script>',
-        f'<script type="module" async src="{escape(root + rt.boot)}"></script>',
+        f'<script type="module" async>{rt.boot}</script>',
     ]
     head_end = page_html.index("</head>")
     return page_html[:head_end] + "  " + "\n    ".join(tags) + "\n  " + page_html[head_end:]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from certkb import checker_page, runtime
+from certkb import checker_page, csp, runtime
 from certkb.render import make_env
 
 from .checker_support import compiled, content, fixture_compiled, fixture_content
@@ -297,21 +297,23 @@ def test_pyscript_runs_our_own_micropython_from_the_site(built_site, pid):
     # Everything on the way to a running checker is asked for at once, the .wasm included.
     assert {Path(p).name for p in preloaded} >= {"core.js", "micropython.mjs", "micropython.wasm",
                                                   "engine.mpy", "widget.mpy", "start.py"}
-    # Paint first: the checker's one script, a file of the site, is an async module at the end of
-    # <head>, after the theme's stylesheets; nothing of the runtime is linked before them.
+    # Paint first: the checker's one script is boot.js, inline, an async module at the end of <head>,
+    # after the theme's stylesheets; nothing of the runtime is linked before them.
     markup = checker_html(built_site, pid)
     head = markup.split("</head>")[0]
-    boot = re.search(r'<script type="module" async src="\.\./\.\./assets/checker/boot\.([0-9a-f]{10})\.js"></script>',
-                     head)
-    assert boot, "boot.js is linked as an async module, its URL naming its content"
-    boot_js = (built_site / "assets" / "checker" / f"boot.{boot.group(1)}.js").read_bytes()
-    assert boot.group(1) == runtime.content_hash(boot_js) == runtime.content_hash((ROOT / "docs" / runtime.BOOT).read_bytes())
-    last_stylesheet = head.rindex('rel="stylesheet"')
+    boot = re.search(r'<script type="module" async>(.*?)</script>', head, re.DOTALL)
+    assert boot, "boot.js is carried inline as an async module"
+    assert boot.group(1) == runtime.boot_script(ROOT / "docs")
+    assert "onBeforeRunAsync.clear()" in boot.group(1) and "stylesheet" in boot.group(1)
+    assert "\n//" not in boot.group(1), "its comment lines stay in docs/"
+    last_stylesheet = [m.start() for m in re.finditer(r'<link\b[^>]*\brel="stylesheet"', head)][-1]
     assert last_stylesheet < head.index('type="mpy"') < boot.start()
     assert "assets/checker/" not in head[:last_stylesheet]
     for tag in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", head):  # no render-blocking script in <head>
         assert 'type="module"' in tag or 'type="mpy"' in tag or " async" in tag or " defer" in tag, tag
-    assert "onBeforeRunAsync.clear()" in boot_js.decode() and "stylesheet" in boot_js.decode()
+    # The page's policy allows it by its hash, and no other inline script of ours.
+    assert csp.script_hash(boot.group(1)) in re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"',
+                                                       markup).group(1)
     # Other pages carry none of it.
     plain = a_guide_page(built_site)
     assert "assets/checker/" not in plain and 'type="mpy"' not in plain
@@ -326,7 +328,8 @@ def test_the_site_carries_only_the_runtime_files_the_page_needs(built_site):
     assert not [n for n in names if n.endswith(".map")], "source maps are not shipped"
     assert not [n for n in names if "settrace" in n or "ulab" in n], "only the plain MicroPython variant"
     assert not [n for n in names if n.startswith(("codemirror", "xterm", "py-editor", "py-terminal", "zip", "toml"))]
-    assert {"py/engine.mpy", "py/widget.mpy", "py/start.py", "boot.js", "pyscript/core.js"} <= set(shipped)
+    assert {"py/engine.mpy", "py/widget.mpy", "py/start.py", "pyscript/core.js"} <= set(shipped)
+    assert "boot.js" not in shipped and not list(base.glob("boot*")), "boot.js is carried inline by the pages"
     assert not [n for n in shipped if n.startswith("py/") and n.endswith(".py") and n != "py/start.py"], \
         "the engine and the widget are shipped as bytecode only"
     for name in ("engine", "widget"):
@@ -498,17 +501,28 @@ def test_script_json_round_trips_and_never_contains_markup():
     assert json.loads(text) == value
 
 
+def test_boot_js_is_carried_without_its_comment_lines_and_never_closes_its_script(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / runtime.BOOT).parent.mkdir(parents=True)
+    (docs / runtime.BOOT).write_text("// Why.\n  // More.\nconst a = 'http://x'; // kept\nstart(a);\n", encoding="utf-8")
+    assert runtime.boot_script(docs) == "const a = 'http://x'; // kept\nstart(a);\n"
+    for bad in ("const s = '</script>';\n", "const s = '<!--';\n"):
+        (docs / runtime.BOOT).write_text(bad, encoding="utf-8")
+        with pytest.raises(runtime.RuntimeError_, match="cannot be carried inside a <script> element"):
+            runtime.boot_script(docs)
+
+
 def test_the_runtime_is_linked_at_the_end_of_the_head_of_checker_pages_only(tmp_path):
     engine_dir = tmp_path / "checker"
     engine_dir.mkdir()
     for name in runtime.BROWSER_MODULES:
         (engine_dir / f"{name}.py").write_text("X = 1\n", encoding="utf-8")
-    rt = runtime.Runtime(runtime.runtime_files(ROOT, engine_dir), "assets/checker/boot.0123456789.js")
+    rt = runtime.Runtime(runtime.runtime_files(ROOT, engine_dir), "start();\n")
     page = ('<html><head><meta charset="utf-8"><title>x</title><link rel="stylesheet" href="a.css"></head>'
             '<body><div data-checker="x"></div></body></html>')
     out = checker_page.start_runtime_early(page, "checker/x/", rt)
     assert out.index('rel="stylesheet"') < out.index('type="mpy"') \
-        < out.index('<script type="module" async src="../../assets/checker/boot.0123456789.js">') < out.index("</head>")
+        < out.index('<script type="module" async>start();\n</script>') < out.index("</head>")
     preload = json.loads(html.unescape(re.search(r'data-preload="([^"]+)"', out).group(1)))
     assert ["module", "../../" + rt.pyscript_entry()] == preload[0]
     assert [kind for kind, _ in preload] == sorted((kind for kind, _ in preload), key=("module", "fetch").index)

@@ -2,8 +2,8 @@
 //
 // A checker page ends its <head> with the widget's <script type="mpy" config="..."> (PyScript's
 // configuration for MicroPython: our own copy of the interpreter, the engine's file, no unused
-// plugins) and this script, as an async module: it blocks neither the parser nor the first
-// paint. Everything a reader can read is drawn before the runtime runs, and nothing of the
+// plugins) and this script, inline (the build drops these comment lines), as an async module:
+// it blocks neither the parser nor the first paint, and waits for no request of its own. Everything a reader can read is drawn before the runtime runs, and nothing of the
 // runtime is asked for before the page's stylesheets have arrived:
 //
 // 1. once the stylesheets have arrived, it asks for the whole runtime at once, at low priority
