@@ -151,7 +151,8 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
             if self.incremental is not None:
                 self._files = files
                 self.incremental.start(config, files, nav, extra_markdown=self._extra_markdown,
-                                       content_dir=Path(self.config.content_dir))
+                                       content_dir=Path(self.config.content_dir),
+                                       shared=self.runtime.boot if self.runtime else "")
                 pages = {f.dest_uri for f in files if f.is_documentation_page()}
                 self.policies.by_page = {uri: p for uri, p in self.policies.by_page.items() if uri in pages}
         return nav

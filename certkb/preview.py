@@ -193,8 +193,12 @@ class Incremental:
 
     # The plugin calls these in build order.
 
-    def start(self, config, files, nav, *, extra_markdown, content_dir: Path) -> None:
-        """on_nav: the page keys, and which pages are read and rendered again."""
+    def start(self, config, files, nav, *, extra_markdown, content_dir: Path, shared: str = "") -> None:
+        """on_nav: the page keys, and which pages are read and rendered again.
+
+        ``shared``: anything else the plugin puts on pages that no file of the site holds
+        (boot.js's text, inline on checker pages); part of the site key.
+        """
         from mkdocs.utils import clean_directory
 
         if self.site_key is None:  # first build, or the last one failed: start from nothing
@@ -219,6 +223,7 @@ class Incremental:
         for file in files:
             if not file.is_documentation_page() and file.generated_by:
                 base.update(f"\0{file.src_uri}\0{file.url}".encode())  # the checker runtime's files
+        base.update(f"\0{shared}".encode())
         base.update(context.digest())
         self._base_key = base.hexdigest()
         self._keys = {}

@@ -95,6 +95,9 @@ def changed_pages(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]
 
 
 NEW = "content/guides/missouri/new-guide.yml"
+# A title only the next page's footer shows (the negative control below builds this one wrongly).
+FOOTER_TITLE = [("content/guides/connecticut/portal.yml", "title: The portal page <at a glance> & more",
+                 "title: A portal renamed")]
 STEPS = [
     [],  # the first build
     [],  # nothing changed
@@ -103,9 +106,9 @@ STEPS = [
     [(NEW, None, NEW_GUIDE)],  # a guide added
     [(NEW, None, None)],  # and deleted
     [("content/glossary.yml", "definition: Social Security Number", "definition: U.S. Social Security Number")],
-    # A title only the next page's footer shows (the negative control below builds this one wrongly).
-    [("content/guides/connecticut/portal.yml", "title: The portal page <at a glance> & more",
-      "title: A portal renamed")],
+    FOOTER_TITLE,
+    # boot.js, which checker pages carry inline (no file of the site changes with it).
+    [("docs/assets/checker/boot.js", 'link.fetchPriority = "low";', "link.fetchPriority = 'low';")],
 ]
 
 
@@ -137,6 +140,8 @@ def test_only_what_an_edit_changes_is_built(served):
     # A glossary definition is a tooltip on every page that uses the term: every page is read again.
     assert len(built[6]) == len(pages)
     assert len(built[7]) == len(pages)
+    # boot.js is part of every checker page.
+    assert {"checker/fx-ipc-to-ccpc/index.md", "checker/fx-iss-to-css/index.md"} <= set(built[8])
     # Whatever changed between two steps was built in the later one (and nothing else changed).
     for i in range(1, len(STEPS)):
         changed = changed_pages(files(out / f"full-{i - 1}"), files(out / f"full-{i}"))
@@ -165,7 +170,7 @@ def test_a_deleted_guide_is_gone_and_an_added_one_is_served(served):
 def test_negative_control_trusting_each_pages_markdown_alone_leaves_stale_navigation(tmp_path):
     """Build only the pages whose Markdown changed, as a title edit would tempt: the comparison
     above catches the navigation every other page still shows."""
-    out, built = serve(tmp_path, [[], STEPS[-1]], naive=True)
+    out, built = serve(tmp_path, [[], FOOTER_TITLE], naive=True)
     site, full = files(out / "served-1"), files(out / "full-1")
     stale = sorted(uri for uri in site if site[uri] != full[uri])
     # The next page's "Previous" link still names the guide by its old title.
