@@ -310,7 +310,7 @@ def boot_script(docs_dir: Path) -> str:
     Inline, it runs as soon as the parser reaches it. As a file of its own it was
     asked for only once the stylesheets had arrived (a browser holds back an async
     script's request until then), one more round trip before the runtime was
-    asked for: about 450 ms on the benchmark's phone profile. The page's Content
+    asked for: about 300 ms on the benchmark's phone profile. The page's Content
     Security Policy allows it by its hash, as it does Material's inline scripts.
     """
     path = Path(docs_dir) / BOOT
