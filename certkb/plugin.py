@@ -65,10 +65,10 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         # Defining on_startup makes MkDocs keep this plugin across `serve` rebuilds, and so the cache.
         if command == "serve":
             self.parsed = {}
-        if command == "serve" and dirty:
-            self.incremental = preview.Incremental()
-        elif command == "serve":
-            self.preview = preview.RenderCache()
+            if dirty:
+                self.incremental = preview.Incremental()
+            else:
+                self.preview = preview.RenderCache()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:

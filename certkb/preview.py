@@ -41,11 +41,44 @@ class _WarningCounter(logging.Handler):
 
 @dataclass
 class _Rendered:
+    """What MkDocs made of one page's Markdown: kept by both preview modes, handed back unchanged."""
+
     content: str
     toc: Any
     title: str | None
     anchors: set[str] | None
     links_to_anchors: dict[str, dict[str, str]] | None
+
+    @classmethod
+    def of(cls, page) -> "_Rendered":
+        links = getattr(page, "links_to_anchors", None)
+        return cls(
+            content=page.content,
+            toc=page.toc,
+            title=getattr(page, "_title_from_render", None),
+            anchors=set(page.present_anchor_ids) if page.present_anchor_ids is not None else None,
+            links_to_anchors=({f.src_uri: dict(v) for f, v in links.items()} if links is not None else None),
+        )
+
+    def restore(self, page, files) -> None:
+        page.content = self.content
+        page.toc = self.toc
+        page._title_from_render = self.title
+        page.present_anchor_ids = set(self.anchors) if self.anchors is not None else None
+        if self.links_to_anchors is not None:
+            page.links_to_anchors = {files.get_file_from_path(uri): dict(links)
+                                     for uri, links in self.links_to_anchors.items()}
+
+
+def render_context(config, files) -> str:
+    """What every page's rendering depends on besides its Markdown: extensions, pages, their
+    addresses and edit links."""
+    digest = hashlib.sha256()
+    digest.update(repr((config.markdown_extensions, config.mdx_configs, config.use_directory_urls,
+                        config.validation)).encode())
+    for file in sorted(files, key=lambda f: f.src_uri):
+        digest.update(f"\0{file.src_uri}\0{file.url}\0{file.inclusion}\0{file.edit_uri}".encode())
+    return digest.hexdigest()
 
 
 class RenderCache:
@@ -58,13 +91,8 @@ class RenderCache:
         self._warnings = _WarningCounter()
 
     def start_build(self, config, files) -> None:
-        """What every page's rendering depends on besides its Markdown: extensions, pages, URLs."""
-        digest = hashlib.sha256()
-        digest.update(repr((config.markdown_extensions, config.mdx_configs, config.use_directory_urls,
-                            config.validation)).encode())
-        for file in sorted(files, key=lambda f: f.src_uri):
-            digest.update(f"\0{file.src_uri}\0{file.url}\0{file.inclusion}".encode())
-        self._context = digest.hexdigest()
+        """A new build: what its pages' rendering depends on besides their Markdown (render_context)."""
+        self._context = render_context(config, files)
         self._pending.clear()
         self._used: set[str] = set()
         self.hits = self.misses = 0
@@ -89,14 +117,7 @@ class RenderCache:
         self.hits += 1
 
         def render(page_self, config, files) -> None:
-            page_self.content = hit.content
-            page_self.toc = hit.toc
-            page_self._title_from_render = hit.title
-            page_self.present_anchor_ids = set(hit.anchors) if hit.anchors is not None else None
-            if hit.links_to_anchors is not None:
-                page_self.links_to_anchors = {
-                    files.get_file_from_path(uri): dict(links) for uri, links in hit.links_to_anchors.items()
-                }
+            hit.restore(page_self, files)
 
         page.render = types.MethodType(render, page)
 
@@ -108,14 +129,7 @@ class RenderCache:
         key, warnings_before = pending
         if self._warnings.count != warnings_before:
             return
-        links = getattr(page, "links_to_anchors", None)
-        self.entries[key] = _Rendered(
-            content=page.content,
-            toc=page.toc,
-            title=getattr(page, "_title_from_render", None),
-            anchors=set(page.present_anchor_ids) if page.present_anchor_ids is not None else None,
-            links_to_anchors=({f.src_uri: dict(v) for f, v in links.items()} if links is not None else None),
-        )
+        self.entries[key] = _Rendered.of(page)
 
 
 # --- `make serve`: rebuild only the pages an edit changes -------------------------------------
@@ -128,12 +142,8 @@ class _Page:
 
     key: str
     markdown: str
-    content: str
-    toc: Any
     meta: dict
-    title: str | None
-    anchors: set[str] | None
-    links_to_anchors: dict[str, dict[str, str]] | None
+    rendered: _Rendered
     search: list[dict] = None  # type: ignore[assignment]  # its entries in the search index
 
 
@@ -205,11 +215,7 @@ class Incremental:
             clean_directory(config.site_dir)
             self.saved.clear()
             self.outputs.clear()
-        context = hashlib.sha256()
-        context.update(repr((config.markdown_extensions, config.mdx_configs, config.use_directory_urls,
-                             config.validation)).encode())
-        for file in sorted(files, key=lambda f: f.src_uri):
-            context.update(f"\0{file.src_uri}\0{file.url}\0{file.inclusion}\0{file.edit_uri}".encode())
+        shared_context = render_context(config, files)
         base = hashlib.sha256()
         if config.config_file_path and os.path.isfile(config.config_file_path):
             base.update(Path(config.config_file_path).read_bytes())
@@ -223,13 +229,11 @@ class Incremental:
         for file in files:
             if not file.is_documentation_page() and file.generated_by:
                 base.update(f"\0{file.src_uri}\0{file.url}".encode())  # the checker runtime's files
-        base.update(f"\0{shared}".encode())
-        base.update(context.digest())
+        base.update(f"\0{shared}\0{shared_context}".encode())
         self._base_key = base.hexdigest()
         self._keys = {}
-        shared = context.hexdigest()
         for file in _pages(files):
-            key = hashlib.sha256(f"{shared}\0{file.src_uri}\0{file.content_string}\0"
+            key = hashlib.sha256(f"{shared_context}\0{file.src_uri}\0{file.content_string}\0"
                                  f"{extra_markdown(file.src_uri)}".encode()).hexdigest()
             self._keys[file.src_uri] = key
             file.is_modified = functools.partial(self._is_modified, file.src_uri)
@@ -245,13 +249,8 @@ class Incremental:
 
     def rendered(self, page) -> None:
         """on_page_content: a page read and rendered in this build."""
-        links = getattr(page, "links_to_anchors", None)
-        self._pending[page.file.src_uri] = _Page(
-            key=self._keys[page.file.src_uri], markdown=page.markdown, content=page.content, toc=page.toc,
-            meta=dict(page.meta), title=getattr(page, "_title_from_render", None),
-            anchors=set(page.present_anchor_ids) if page.present_anchor_ids is not None else None,
-            links_to_anchors=({f.src_uri: dict(v) for f, v in links.items()} if links is not None else None),
-        )
+        self._pending[page.file.src_uri] = _Page(key=self._keys[page.file.src_uri], markdown=page.markdown,
+                                                 meta=dict(page.meta), rendered=_Rendered.of(page))
 
     def decide(self, files) -> None:
         """on_env, once every page to read has been read: the others get what their last build
@@ -261,13 +260,9 @@ class Incremental:
             if page is None or file.src_uri in self._pending:
                 continue
             saved = self.saved[file.src_uri]
-            page.markdown, page.content, page.toc = saved.markdown, saved.content, saved.toc
+            page.markdown = saved.markdown
             page.meta = dict(saved.meta)
-            page._title_from_render = saved.title
-            page.present_anchor_ids = set(saved.anchors) if saved.anchors is not None else None
-            if saved.links_to_anchors is not None:
-                page.links_to_anchors = {files.get_file_from_path(uri): dict(v)
-                                         for uri, v in saved.links_to_anchors.items()}
+            saved.rendered.restore(page, files)
         site_key = hashlib.sha256(f"{self._base_key}\0{nav_signature(self._nav.items)!r}".encode()).hexdigest()
         if site_key != self.site_key:
             self._build = set(self._keys)
