@@ -397,3 +397,59 @@ def test_a_link_is_read_as_the_browser_reads_it_even_invalid_utf8(page, fixture_
     written = page.evaluate("(f) => new URLSearchParams(new URLSearchParams(f)).toString()", fragment)
     assert urllib.parse.urlsplit(page.url).fragment == written
     assert_clean(page)
+
+
+# --- start-up: the WebAssembly is compiled as it arrives ----------------------------------------------
+
+# Installed before any page script: counts what the page asks of WebAssembly.
+WASM_PROBE = """
+(() => {
+  const calls = window.__wasmCalls = [];
+  for (const name of ['compileStreaming', 'instantiateStreaming', 'instantiate']) {
+    const original = WebAssembly[name];
+    const probe = function (...args) {
+      calls.push([name, args[0] instanceof WebAssembly.Module ? 'module' : typeof args[0]]);
+      return original.apply(this, args);
+    };
+    WebAssembly[name] = probe;
+    window['__probe_' + name] = probe;
+  }
+})();
+"""
+
+
+def test_the_webassembly_compiled_as_it_arrived_is_the_one_micropython_runs(page, fixture_server):
+    """boot.js compiles MicroPython's .wasm while it downloads and hands the module over when
+    MicroPython asks (one compile, no second one), then puts instantiateStreaming back."""
+    page.add_init_script(WASM_PROBE)
+    open_checker(page, fixture_server, IPC, "experience_years=4")
+    calls = page.evaluate("window.__wasmCalls")
+    assert calls[0] == ["compileStreaming", "object"], calls
+    assert ["instantiate", "module"] in calls, calls
+    assert [c for c in calls if c[0] == "instantiateStreaming"] == [], "MicroPython's own compile was not needed"
+    assert page.evaluate("WebAssembly.instantiateStreaming === window.__probe_instantiateStreaming"), \
+        "the stand-in is used once and the original put back"
+    assert_matches_engine(page, IPC, {"experience_years": "4"})
+    assert_clean(page)
+
+
+def test_if_the_early_compile_fails_micropython_compiles_it_itself(page, fixture_server):
+    """Negative control for the test above: the early request gets a response no browser compiles
+    (wrong media type), and the checker still starts, on MicroPython's own request."""
+    page.add_init_script(WASM_PROBE)
+    seen: list[str] = []
+
+    def first_is_wrong(route):
+        seen.append(route.request.url)
+        if len(seen) == 1:
+            route.fulfill(status=200, content_type="text/plain", body=b"not WebAssembly")
+        else:
+            route.continue_()
+
+    page.route(re.compile(r".*/micropython\.wasm$"), first_is_wrong)
+    open_checker(page, fixture_server, IPC, "experience_years=4")
+    assert len(seen) == 2, seen
+    names = [name for name, _ in page.evaluate("window.__wasmCalls")]
+    assert names[0] == "compileStreaming" and "instantiateStreaming" in names, names
+    assert_matches_engine(page, IPC, {"experience_years": "4"})
+    assert_clean(page)
