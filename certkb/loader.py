@@ -14,6 +14,7 @@ reads a file again: each item by id, the file it came from and its position
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
@@ -69,8 +70,7 @@ class Content:
 
     def guide_page(self, guide_id: str) -> str:
         """The docs-relative Markdown path of a guide's generated page."""
-        stem = posixpath.splitext(posixpath.basename(self.files[("guide", guide_id)]))[0]  # Path.stem, without a Path
-        return f"{self.guides[guide_id].jurisdiction}/{stem}.md"
+        return _guide_page(self.guides[guide_id].jurisdiction, self.files[("guide", guide_id)])
 
     def checker_page(self, pathway_id: str) -> str:
         return f"checker/{pathway_id}/index.md"
@@ -78,6 +78,13 @@ class Content:
     def guides_in(self, jurisdiction: str, topic: str) -> list[models.Guide]:
         found = [g for g in self.guides.values() if g.jurisdiction == jurisdiction and g.topic == topic]
         return sorted(found, key=lambda g: (g.order, g.title))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _guide_page(jurisdiction: str, file: str) -> str:
+    """Content.guide_page: asked for each link to a guide, on every page that links to it."""
+    stem = posixpath.splitext(posixpath.basename(file))[0]  # Path.stem, without a Path
+    return f"{jurisdiction}/{stem}.md"
 
 
 # --- turning pydantic errors into sentences ------------------------------------------------
