@@ -72,8 +72,10 @@ the same policy plus :data:`HEADER_ONLY`, so the meta tag and the header cannot 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
+import types
 from html.parser import HTMLParser
 
 from .htmlsafe import escape, insert_at_head_top
@@ -113,12 +115,22 @@ class _StartTag(HTMLParser):
         self.attrs = dict(attrs)
 
 
+@functools.lru_cache(maxsize=1024)
+def _script_attrs(inside: str) -> types.MappingProxyType:
+    """The attributes of the start tag ``<script{inside}>``, read-only: every page carries the
+    theme's same few script tags, read once each instead of once per page."""
+    return types.MappingProxyType(_StartTag(f"<script{inside}>").attrs)
+
+
 # A script element: its start tag (attribute values may hold '>') and its text, which in
 # HTML runs to the first "</script" followed by a space, '/' or '>'.
 _SCRIPT_RE = re.compile(
     r"<script\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(.*?)</script[\s/>]", re.IGNORECASE | re.DOTALL
 )
 _PYSCRIPT_TAG_RE = re.compile(r"<(?:%s)[\s/>]" % "|".join(sorted(_PYSCRIPT_TAGS)), re.IGNORECASE)
+# Where either can start, in one pass over the page's '<'s (a pass over a large page costs about as
+# much as reading its scripts): group 1 for _SCRIPT_RE, otherwise a _PYSCRIPT_TAG_RE match.
+_EITHER_RE = re.compile(r"<(?=(script\b)|(?:%s)[\s/>])" % "|".join(sorted(_PYSCRIPT_TAGS)), re.IGNORECASE)
 
 
 class _Scripts:
@@ -132,13 +144,32 @@ class _Scripts:
 
     def __init__(self, page_html: str) -> None:
         self.inline: list[str] = []
-        self.pyscript = bool(_PYSCRIPT_TAG_RE.search(page_html))
-        for match in _SCRIPT_RE.finditer(page_html):
-            attrs = _StartTag(f"<script{match.group(1)}>").attrs
+        self.pyscript = False
+        for match in self._script_elements(page_html):
+            attrs = _script_attrs(match.group(1))
             if (attrs.get("type") or "").strip().lower() in _PYSCRIPT_TYPES:
                 self.pyscript = True
             if "src" not in attrs and _executes(attrs):
                 self.inline.append(match.group(2))
+
+
+    def _script_elements(self, page_html: str):
+        """``_SCRIPT_RE.finditer(page_html)``, noting ``_PYSCRIPT_TAG_RE.search(page_html)`` on the way.
+
+        _SCRIPT_RE can match only where _EITHER_RE finds "<script", so trying it there, in order
+        and past the end of the last element, finds the same elements as finditer.
+        """
+        end = 0
+        for start in _EITHER_RE.finditer(page_html):
+            if start.group(1) is None:
+                self.pyscript = True
+                continue
+            if start.start() < end:
+                continue
+            match = _SCRIPT_RE.match(page_html, start.start())
+            if match is not None:
+                end = match.end()
+                yield match
 
 
 def scan(page_html: str) -> _Scripts:

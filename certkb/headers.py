@@ -29,6 +29,7 @@ Plain functions, callable without a build (tests/test_headers.py).
 from __future__ import annotations
 
 import mimetypes
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,7 +131,7 @@ def mime_types(site_dir: Path) -> tuple[dict[str, str], list[str]]:
     builtin = mimetypes.MimeTypes().types_map[True]  # Python's own table, not /etc/mime.types
     types = dict(MIME_TYPES)
     unknown = []
-    for ext in sorted({p.suffix[1:].lower() for p in site_dir.rglob("*") if p.is_file() and p.suffix}):
+    for ext in sorted(_extensions(site_dir)):
         if ext in types:
             continue
         if f".{ext}" in builtin:
@@ -138,6 +139,22 @@ def mime_types(site_dir: Path) -> tuple[dict[str, str], list[str]]:
         else:
             unknown.append(ext)
     return types, unknown
+
+
+def _extensions(site_dir: Path) -> set[str]:
+    """The extensions (lower case, without the dot) of the files under ``site_dir``.
+
+    What ``{p.suffix[1:].lower() for p in site_dir.rglob("*") if p.is_file() and p.suffix}`` gives
+    (symbolic links to folders not followed, Path.suffix's rule for the extension), by os.walk:
+    a Path for each of the site's files made this a cost per page, on every build and rebuild.
+    """
+    found: set[str] = set()
+    for folder, _, names in os.walk(site_dir):
+        for name in names:
+            dot = name.rfind(".")
+            if 0 < dot < len(name) - 1 and os.path.isfile(os.path.join(folder, name)):
+                found.add(name[dot + 1:].lower())
+    return found
 
 
 def _nginx_value(value: str) -> str:

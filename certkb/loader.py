@@ -14,6 +14,7 @@ reads a file again: each item by id, the file it came from and its position
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
@@ -69,8 +70,7 @@ class Content:
 
     def guide_page(self, guide_id: str) -> str:
         """The docs-relative Markdown path of a guide's generated page."""
-        stem = posixpath.splitext(posixpath.basename(self.files[("guide", guide_id)]))[0]  # Path.stem, without a Path
-        return f"{self.guides[guide_id].jurisdiction}/{stem}.md"
+        return _guide_page(self.guides[guide_id].jurisdiction, self.files[("guide", guide_id)])
 
     def checker_page(self, pathway_id: str) -> str:
         return f"checker/{pathway_id}/index.md"
@@ -78,6 +78,13 @@ class Content:
     def guides_in(self, jurisdiction: str, topic: str) -> list[models.Guide]:
         found = [g for g in self.guides.values() if g.jurisdiction == jurisdiction and g.topic == topic]
         return sorted(found, key=lambda g: (g.order, g.title))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _guide_page(jurisdiction: str, file: str) -> str:
+    """Content.guide_page: asked for each link to a guide, on every page that links to it."""
+    stem = posixpath.splitext(posixpath.basename(file))[0]  # Path.stem, without a Path
+    return f"{jurisdiction}/{stem}.md"
 
 
 # --- turning pydantic errors into sentences ------------------------------------------------
@@ -221,10 +228,16 @@ def validate_doc(doc: Located, model: type[BaseModel]) -> BaseModel | None:
 # --- reading the folder --------------------------------------------------------------------
 
 
-def display_path(path: Path) -> str:
-    """A path as staff see it: relative to the working directory where possible."""
+def display_path(path: Path, cwd: str | None = None) -> str:
+    """A path as staff see it: relative to the working directory where possible.
+
+    ``cwd``: the working directory, when the caller has it (relpath asks the system for it,
+    twice for a relative path, on each call; a load shows every content file)."""
     try:
-        rel = os.path.relpath(path)
+        if cwd is None:
+            rel = os.path.relpath(path)
+        else:
+            rel = os.path.relpath(os.path.join(cwd, path), cwd)  # what relpath(path) computes, given cwd
     except ValueError:
         return str(path)
     return str(path) if rel.startswith("..") else rel
@@ -233,6 +246,11 @@ def display_path(path: Path) -> str:
 def content_files(root: Path) -> list[Path]:
     """Every content file under ``root``, kind by kind (the required files even when missing)."""
     return [path for kind in KINDS for path in kind.files(root)]
+
+
+def _references(data: Any) -> list[tuple[tuple, str, str]]:
+    """Every {kind:ID} in the text of a file's data: (path, kind word, id), in file order."""
+    return [(path, *match.groups()) for path, text in _strings(data) for match in models.REFERENCE_RE.finditer(text)]
 
 
 def _strings(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, str]]:
@@ -260,16 +278,16 @@ def _declared_id(doc: Located) -> str | None:
 
 
 def _unique(items: list[tuple[str, Located, tuple]], what: str, errors: list[ContentError], key: str = "id") -> None:
-    seen: dict[str, ContentError] = {}
+    seen: dict[str, tuple[Located, tuple]] = {}
     for ident, doc, path in items:
-        here = doc.error(path + (key,), "")
         if ident in seen:
-            first = seen[ident]
+            first_doc, first_path = seen[ident]
+            first = first_doc.error(first_path + (key,), "")  # where, only for a duplicate
             errors.append(doc.error(
                 path + (key,), f"duplicate {what} '{ident}' (already used at {first.path}:{first.line}:{first.column})"
             ))
         else:
-            seen[ident] = here
+            seen[ident] = (doc, path)
 
 
 @dataclass
@@ -278,6 +296,7 @@ class _File:
     rel: str  # relative to the content folder
     doc: Located
     obj: BaseModel | None  # None: it did not validate (its errors are reported)
+    refs: list[tuple[tuple, str, str]] | None = None  # its {kind:ID} references, when known (_references)
 
 
 class _Loader:
@@ -285,6 +304,7 @@ class _Loader:
 
     def __init__(self, root: Path, cache: dict | None = None):
         self.cache = cache
+        self.cwd = os.getcwd()
         self.content = Content(root=root)
         self.errors: list[ContentError] = []
         self.files: list[_File] = []
@@ -294,7 +314,7 @@ class _Loader:
         self.unloaded: dict[str, set[str]] = {k.name: set() for k in KINDS}
 
     def read(self, kind: Kind, path: Path) -> None:
-        shown = display_path(path)
+        shown = display_path(path, self.cwd)
         if not path.exists():
             if kind.file:
                 self.errors.append(ContentError(shown, 1, 1, "required content file is missing"))
@@ -303,13 +323,15 @@ class _Loader:
         key = (kind.name, shown)
         cached = self.cache.get(key) if self.cache is not None else None
         if cached is not None and cached[0] == data:
-            _, doc, obj = cached  # read and validated before, unchanged since: the same document and model
-            self.files.append(_File(kind, str(path.relative_to(self.content.root)), doc, obj))
+            _, doc, obj, refs = cached  # read and validated before, unchanged since: the same document and model
+            self.files.append(_File(kind, str(path.relative_to(self.content.root)), doc, obj, refs))
             return
         doc = load_located(data, shown)
         obj = validate_doc(doc, kind.model)
         if self.cache is not None and obj is not None and not doc.errors:
-            self.cache[key] = (data, doc, obj)  # models are frozen; nothing later changes either
+            # Models are frozen; nothing later changes either. The references in its text too
+            # are the file's own: checking that they resolve runs on every load.
+            self.cache[key] = (data, doc, obj, _references(doc.data))
         if obj is None and kind.list_key:
             obj = self._salvage(kind, doc)
         elif obj is None:
@@ -371,22 +393,20 @@ class _Loader:
         """Every reference field (kinds.Ref) and every {kind:ID} in text names an item that exists."""
         for f in self.files:
             if f.obj is not None:
-                self._text_refs(f.doc)
+                self._text_refs(f.doc, _references(f.doc.data) if f.refs is None else f.refs)
         for f, path, item in self.loaded():
             for ref in f.kind.refs:
                 for at, value in ref_values(item, ref.path):
                     self.ref(f.doc, path + at, ref.kind, value, self.content.items[ref.kind])
 
-    def _text_refs(self, doc: Located) -> None:
-        for path, text in _strings(doc.data):
-            for match in models.REFERENCE_RE.finditer(text):
-                word, ident = match.groups()
-                kind = BY_TEXT_REF[word]
-                known = self.content.items[kind.name]
-                if ident not in known and ident not in self.unloaded[kind.name]:
-                    self.errors.append(doc.error(
-                        path, f"{field_name(path)}: {{{word}:{ident}}} refers to no {kind.called}{did_you_mean(ident, known)}"
-                    ))
+    def _text_refs(self, doc: Located, refs: list[tuple[tuple, str, str]]) -> None:
+        for path, word, ident in refs:
+            kind = BY_TEXT_REF[word]
+            known = self.content.items[kind.name]
+            if ident not in known and ident not in self.unloaded[kind.name]:
+                self.errors.append(doc.error(
+                    path, f"{field_name(path)}: {{{word}:{ident}}} refers to no {kind.called}{did_you_mean(ident, known)}"
+                ))
 
     # --- what one kind needs beyond its model and its references ---
 

@@ -11,6 +11,7 @@ build on it.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import posixpath
 import re
@@ -31,14 +32,25 @@ _MD_NUMBERED = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")  # "1. x", "2) x": an orde
 
 def plain(value: Any) -> str:
     """Escape one line of plain text for Markdown: it shows exactly as typed."""
-    text = str(value)
+    return _plain(str(value))
+
+
+# Every page's Markdown is made again on each live-preview rebuild, from mostly the same text (and
+# a source's title, a fact, a guide's title in links recur on many pages): a function of the text
+# alone, kept for the texts seen last.
+@functools.lru_cache(maxsize=1 << 16)
+def _plain(text: str) -> str:
     text = str(escape(text)).replace("&quot;", '"')  # & < > as entities; in text, a quote shows as typed
-    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_SPECIAL.sub(_backslash, text)
     # "# x", "- x", "1. x", "!!! x" opening a line would become a heading, a list, an admonition.
     # Such a character becomes an HTML entity: it shows the same and starts nothing.
     text = _MD_BLOCK_START.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2))};", text)
     text = _MD_NUMBERED.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2))};", text)
     return text.replace("#", "\\#") if text.rstrip().endswith("#") else text  # closing '#'s of a heading
+
+
+def _backslash(match: re.Match) -> str:
+    return "\\" + match.group(1)  # what the template r"\\\1" gives, without expanding a template per match
 
 
 def yaml_string(value: Any) -> str:
@@ -66,8 +78,7 @@ class PageRenderer:
 
     def link(self, target: str) -> str:
         """Relative link from this page to another docs-relative .md path."""
-        # Both are docs-relative: rooted at "/", relpath needs no working directory (a system call each).
-        return posixpath.relpath("/" + target, "/" + posixpath.dirname(self.page))
+        return _relative(target, posixpath.dirname(self.page))
 
     def guide_link(self, guide_id: str) -> str:
         guide = self.content.guides[guide_id]
@@ -93,6 +104,14 @@ class PageRenderer:
             return self.checker_link(ident)
 
         return models.REFERENCE_RE.sub(sub, text.strip())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative(target: str, folder: str) -> str:
+    """``target`` relative to ``folder``, both docs-relative (a page links to the same pages on every
+    rebuild of the live preview, and the pages of one folder to many of the same pages)."""
+    # Both are docs-relative: rooted at "/", relpath needs no working directory (a system call each).
+    return posixpath.relpath("/" + target, "/" + folder)
 
 
 def make_env(template_dirs: Iterable[str | Path]) -> jinja2.Environment:

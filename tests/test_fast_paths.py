@@ -1,0 +1,83 @@
+"""The shortcuts taken for speed give what the plain way gives (certkb/yamlpos.py, certkb/csp.py,
+certkb/headers.py, certkb/templating.py): each is compared with the straightforward computation."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import random
+
+import pytest
+from ruamel.yaml import YAML
+
+from certkb import csp, headers, templating, yamlpos
+
+SCALARS = """\
+bools: [true, True, FALSE, yes, no, on, off, y]
+ints: [0, 12, -3, +4, 0o17, 017, 0x1F, 0b101, 1_000]
+floats: [1.5, -0.5, .inf, -.Inf, .nan, 6.02e+23]
+nulls: [~, null, Null, ]
+dates:
+  - 2026-01-02
+  - 2026-01-02 10:00:00
+strings:
+  - '12'
+  - "true"
+  - !!str 12
+  - plain text
+  - 12:30
+  - 1:20:30
+  - "<<"
+tagged: [!!int '12', !!float '2', !!binary aGVsbG8=]
+anchored: &a {k: v}
+alias: *a
+"""
+
+
+def test_yaml_values_are_what_ruamels_safe_loader_gives():
+    # The C path (CSafeLoader, plain strings handed back as they are) against ruamel's own safe load.
+    # (Merge keys, values it cannot construct and bad dates are where the walker means to differ.)
+    expected = YAML(typ="safe", pure=False).load(SCALARS)
+    doc = yamlpos.load_located(SCALARS, "x.yml")
+    assert not doc.errors
+    assert repr(doc.data) == repr(expected)  # repr: .nan is not equal to itself
+    assert isinstance(doc.data["dates"][0], _dt.date)
+    assert doc.data["tagged"][2] == b"hello"
+
+
+def test_csp_scan_finds_what_finditer_finds():
+    rnd = random.Random(7)
+    parts = ["<script>", "</script>", "<SCRIPT type='module'>", "<script src=x>", "</script >", "<py-script>",
+             "<MPY-CONFIG/", "<py-scripts", '<script type="mpy">', "<scripts>", "'", '"', "<script", "</scrip",
+             "x", "\n", "<script data-x='>'>", "alert(1)", "</script/"]
+    for _ in range(3000):
+        html = "".join(rnd.choice(parts) for _ in range(rnd.randint(0, 12)))
+        found = csp.scan(html)
+        pyscript = bool(csp._PYSCRIPT_TAG_RE.search(html))
+        inline = []
+        for match in csp._SCRIPT_RE.finditer(html):
+            attrs = csp._StartTag(f"<script{match.group(1)}>").attrs
+            pyscript |= (attrs.get("type") or "").strip().lower() in csp._PYSCRIPT_TYPES
+            if "src" not in attrs and csp._executes(attrs):
+                inline.append(match.group(2))
+        assert (found.inline, found.pyscript) == (inline, pyscript), html
+
+
+def test_site_extensions_are_what_path_suffix_gives(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.JS").write_text("")
+    (tmp_path / "dir.d").mkdir()
+    (tmp_path / "dir.d" / "f.Txt").write_text("")
+    for name in (".hidden", "b.", "c.tar.gz", "plain"):
+        (tmp_path / name).write_text("")
+    (tmp_path / "folder-link").symlink_to(tmp_path / "a")
+    (tmp_path / "broken.css").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "file-link.svg").symlink_to(tmp_path / "a" / "x.JS")
+    expected = {p.suffix[1:].lower() for p in tmp_path.rglob("*") if p.is_file() and p.suffix}
+    assert headers._extensions(tmp_path) == expected == {"js", "txt", "gz", "svg"}
+
+
+@pytest.mark.parametrize("text", ["*a* _b_ [c](d) {#e} |f| \\g `h`", "# heading #", "1. one", "- item",
+                                  "a & b < c > d \"e\" 'f'", "!!! note", "plain"])
+def test_plain_twice_is_plain_once(text):
+    # plain() keeps its results by text: the same text, the same Markdown, whatever came before.
+    assert templating.plain(text) == templating._plain.__wrapped__(text) == templating.plain(text)
