@@ -78,7 +78,7 @@ PROFILES = {
 # Installed before any page script: paints, ready, and the WebAssembly compile.
 PROBE = """
 (() => {
-  const t = window.__bench = {ready: null, lcp: null, wasm: null, compile: null};
+  const t = window.__bench = {ready: null, lcp: null, wasm: null};
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) t.lcp = e.startTime;
   }).observe({type: 'largest-contentful-paint', buffered: true});
@@ -88,13 +88,12 @@ PROBE = """
       observer.disconnect();
     }
   }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-checker-ready']});
-  for (const name of ['instantiateStreaming', 'instantiate', 'compileStreaming']) {
+  for (const name of ['instantiateStreaming', 'instantiate']) {
     const original = WebAssembly[name];
     WebAssembly[name] = function (...args) {
       const start = performance.now();
       return original.apply(this, args).then((result) => {
-        const key = name === 'compileStreaming' ? 'compile' : 'wasm';
-        t[key] = t[key] || {how: name, start, end: performance.now()};
+        t.wasm = t.wasm || {how: name, start, end: performance.now()};
         return result;
       });
     };
@@ -116,7 +115,7 @@ COLLECT = """
   const urls = [nav.name, ...performance.getEntriesByType('resource')
     .filter((r) => r.responseEnd <= until).map((r) => r.name)];
   return {urls, fp: paint['first-paint'] ?? null, fcp: paint['first-contentful-paint'] ?? null, lcp: t.lcp,
-          load: nav.loadEventEnd || null, ready: t.ready, wasm: t.wasm, compile: t.compile,
+          load: nav.loadEventEnd || null, ready: t.ready, wasm: t.wasm,
           interpreter: mark('checker:interpreter-ready'),
           imported: [mark('checker:import'), mark('checker:imported')], runtime};
 }
@@ -171,18 +170,14 @@ def trace(m: dict) -> dict:
     return {
         "until runtime asked for": first,
         "fetch (until the .wasm has arrived)": wasm["end"] - first,
-        # Instantiated: compiled and asked for by MicroPython (boot.js compiles it as it arrives, see the line below).
         "WebAssembly compile (after its last byte)": max(0.0, compiled - wasm["end"]),
-        "of which the early compile (after its last byte)": (max(0.0, m["compile"]["end"] - wasm["end"])
-                                                             if m.get("compile") else None),
         "MicroPython start (to the interpreter ready)": (m["interpreter"] - compiled) if m["interpreter"] else None,
         "PyScript's own Python (to our start.py)": (imp - m["interpreter"]) if m["interpreter"] else None,
         "PyScript bootstrap (to our start.py, both above)": imp - compiled,
         "our import (widget, engine)": imported - imp,
         "first evaluation (to ready)": m["ready"] - imported,
         "other runtime files arrived at": fetched,
-        "compile API": (f"compileStreaming as it arrives, then {m['wasm']['how']}" if m.get("compile")
-                        else m["wasm"]["how"]),
+        "compile API": m["wasm"]["how"],
     }
 
 

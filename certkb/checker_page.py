@@ -257,8 +257,7 @@ def start_runtime_early(page_html: str, page_url: str, rt: runtime.Runtime | Non
     * ``docs/assets/checker/boot.js``, inline (:func:`certkb.runtime.boot_script`),
       as an async module script: it blocks neither parsing nor painting, and
       waits for no request of its own; once the page's stylesheets have arrived it asks for
-      every runtime file at once (low-priority preload links; the .wasm is fetched
-      and compiled as it arrives), and once a frame
+      every runtime file at once (low-priority preload links), and once a frame
       has been drawn it starts PyScript. (The widget mounts once the page's
       checker has been read.)
 

@@ -273,22 +273,18 @@ def pyscript_config(root: str, items: list[RuntimeFile]) -> dict:
 
 
 def preloads(items: list[RuntimeFile]) -> list[tuple[str, str]]:
-    """What a checker page asks for at once when it starts its runtime: ("module"|"wasm"|"fetch", site path).
+    """What a checker page asks for at once when it starts its runtime: ("module"|"fetch", site path).
 
     Everything on the way to a running checker, so the browser fetches it all at
     once instead of one file after another as each one asks for the next.
-    ``module``: a module preload; ``wasm``: MicroPython's WebAssembly, which boot.js
-    fetches and compiles as it arrives (``WebAssembly.compileStreaming``) and
-    hands to MicroPython when it asks; ``fetch``: a preload of a data file.
     """
     modules = [("module", i.dest) for i in items if i.dest.endswith((".js", ".mjs"))]
     # PyScript's entry before its chunks, then MicroPython; the data files in the order they are asked for.
     modules.sort(key=lambda m: (not m[1].endswith("/" + PYSCRIPT_ENTRY), m[1].endswith(".mjs")))
-    wasm = [("wasm", i.dest) for i in items if i.dest.endswith(".wasm")]
-    order = (".mpy", ".py")
+    order = (".wasm", ".mpy", ".py")
     fetches = [("fetch", i.dest) for i in items if i.dest.endswith(order)]
     fetches.sort(key=lambda f: [f[1].endswith(ext) for ext in order].index(True))
-    return modules + wasm + fetches
+    return modules + fetches
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,6 @@
 // 2. once a frame has been drawn, it starts PyScript (data-pyscript), which finds its files
 //    already arriving.
 //
-// * MicroPython's WebAssembly (the one "wasm" entry) is not preloaded but fetched and compiled
-//   as its bytes arrive (WebAssembly.compileStreaming, off the page's thread). MicroPython asks
-//   for it only once PyScript runs, after the theme's script and a frame; it then gets the
-//   compiled module (a one-time stand-in for WebAssembly.instantiateStreaming, which puts the
-//   original back at its first call) instead of compiling then. MicroPython's own request for
-//   the file still goes out, is answered by the HTTP cache (the runtime's folders are named after
-//   their content and cached for a year) and dropped. If the early compile failed, or the module
-//   does not fit, that request is used as if nothing had happened.
-//
 // * PyScript loads every one of its plugins for each script type whose config does not
 //   turn them off. The page uses MicroPython ("mpy") only; the "py" (Pyodide) type gets
 //   the same list of plugins turned off, in a <py-config> element, or PyScript would fetch
@@ -45,27 +36,8 @@ const stylesheetsArrived = () => Promise.all(
 
 const afterNextPaint = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
 
-function compileEarly(href) {
-  const compiled = WebAssembly.compileStreaming(fetch(href, { credentials: "same-origin", priority: "low" }));
-  compiled.catch(() => {}); // reported, if at all, by MicroPython's own attempt below
-  const instantiateStreaming = WebAssembly.instantiateStreaming;
-  WebAssembly.instantiateStreaming = function (source, imports) {
-    WebAssembly.instantiateStreaming = instantiateStreaming;
-    const own = () => instantiateStreaming.call(WebAssembly, source, imports);
-    return compiled.then((module) => WebAssembly.instantiate(module, imports).then((instance) => {
-      // Its own request for the same file is not needed (usually answered by the HTTP cache).
-      Promise.resolve(source).then((response) => response.body && response.body.cancel()).catch(() => {});
-      return { module, instance };
-    }, own), own);
-  };
-}
-
 function fetchRuntime() {
   for (const [kind, path] of JSON.parse(widget.dataset.preload || "[]")) {
-    if (kind === "wasm" && WebAssembly.compileStreaming) {
-      compileEarly(url(path));
-      continue;
-    }
     const link = document.createElement("link");
     if (kind === "module") {
       link.rel = "modulepreload";
