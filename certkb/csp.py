@@ -127,10 +127,11 @@ def _script_attrs(inside: str) -> types.MappingProxyType:
 _SCRIPT_RE = re.compile(
     r"<script\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(.*?)</script[\s/>]", re.IGNORECASE | re.DOTALL
 )
-_PYSCRIPT_TAG_RE = re.compile(r"<(?:%s)[\s/>]" % "|".join(sorted(_PYSCRIPT_TAGS)), re.IGNORECASE)
+_PYSCRIPT_TAG = r"(?:%s)[\s/>]" % "|".join(sorted(_PYSCRIPT_TAGS))  # a PyScript tag's name, after its '<'
+_PYSCRIPT_TAG_RE = re.compile("<" + _PYSCRIPT_TAG, re.IGNORECASE)
 # Where either can start, in one pass over the page's '<'s (a pass over a large page costs about as
 # much as reading its scripts): group 1 for _SCRIPT_RE, otherwise a _PYSCRIPT_TAG_RE match.
-_EITHER_RE = re.compile(r"<(?=(script\b)|(?:%s)[\s/>])" % "|".join(sorted(_PYSCRIPT_TAGS)), re.IGNORECASE)
+_EITHER_RE = re.compile(r"<(?=(script\b)|%s)" % _PYSCRIPT_TAG, re.IGNORECASE)
 
 
 class _Scripts:
@@ -151,7 +152,6 @@ class _Scripts:
                 self.pyscript = True
             if "src" not in attrs and _executes(attrs):
                 self.inline.append(match.group(2))
-
 
     def _script_elements(self, page_html: str):
         """``_SCRIPT_RE.finditer(page_html)``, noting ``_PYSCRIPT_TAG_RE.search(page_html)`` on the way.

@@ -328,10 +328,12 @@ class _Loader:
             return
         doc = load_located(data, shown)
         obj = validate_doc(doc, kind.model)
+        refs = None
         if self.cache is not None and obj is not None and not doc.errors:
             # Models are frozen; nothing later changes either. The references in its text too
             # are the file's own: checking that they resolve runs on every load.
-            self.cache[key] = (data, doc, obj, _references(doc.data))
+            refs = _references(doc.data)
+            self.cache[key] = (data, doc, obj, refs)
         if obj is None and kind.list_key:
             obj = self._salvage(kind, doc)
         elif obj is None:
@@ -339,7 +341,7 @@ class _Loader:
             if declared:
                 self.unloaded[kind.name].add(declared)
         self.errors.extend(doc.errors)
-        self.files.append(_File(kind, str(path.relative_to(self.content.root)), doc, obj))
+        self.files.append(_File(kind, str(path.relative_to(self.content.root)), doc, obj, refs))
 
     def _salvage(self, kind: Kind, doc: Located) -> BaseModel | None:
         """The valid entries of a list file whose other entries have errors (already reported).
