@@ -17,7 +17,7 @@ options), so the widget finds the form without re-deriving any of it.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 
@@ -219,18 +219,26 @@ def _by_jurisdiction(content: Content) -> dict[str, list[Any]]:
     return out
 
 
-def pages(content: Content, env: jinja2.Environment) -> list[tuple[str, str, str]]:
-    """The checker pages and their index: (docs-relative path, Markdown, content file)."""
+def pages(content: Content, env: jinja2.Environment,
+          made: Callable[[str, Callable[[Content], str]], str] | None = None) -> list[tuple[str, str, str]]:
+    """The checker pages and their index: (docs-relative path, Markdown, content file).
+
+    ``made(page, make)``: the page's Markdown, ``make(content)`` by default (the live preview
+    passes :meth:`certkb.memo.PageMemo.render`, which may keep the last build's).
+    """
     if not content.pathways:
         return []
+    made = made or (lambda page, make: make(content))
     out = []
-    for pid, compiled in content.compiled.items():  # compiled once, by the loader
-        out.append((content.checker_page(pid), render_checker(content, pid, compiled, env),
+    for pid in content.compiled:  # compiled once, by the loader
+        page = content.checker_page(pid)
+        out.append((page, made(page, lambda c, pid=pid: render_checker(c, pid, c.compiled[pid], env)),
                     content.files[("pathway", pid)]))
-    for cid, compiled in content.compiled_choosers.items():
-        out.append((content.checker_page(cid), render_checker(content, cid, compiled, env),
+    for cid in content.compiled_choosers:
+        page = content.checker_page(cid)
+        out.append((page, made(page, lambda c, cid=cid: render_checker(c, cid, c.compiled_choosers[cid], env)),
                     content.files[("chooser", cid)]))
-    out.append((CHECKERS_INDEX, render_checkers(content, env), "pathways"))
+    out.append((CHECKERS_INDEX, made(CHECKERS_INDEX, lambda c: render_checkers(c, env)), "pathways"))
     return out
 
 

@@ -19,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import checker_page, freshness, headers, htmlsafe, preview, render, runtime
+from . import checker_page, freshness, headers, htmlsafe, memo, preview, render, runtime
 from .errors import ContentErrors
 from .loader import Content, load_content
 
@@ -60,11 +60,13 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         self.preview: preview.RenderCache | None = None  # under `mkdocs serve`: pages rendered by the last build
         self.incremental: preview.Incremental | None = None  # under `mkdocs serve --dirty` (make serve): pages to build
         self.parsed: dict | None = None  # under `mkdocs serve`: content files read before, by their bytes
+        self.memo: memo.PageMemo | None = None  # under `mkdocs serve`: each page's Markdown and what it read
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this plugin across `serve` rebuilds, and so the cache.
         if command == "serve":
             self.parsed = {}
+            self.memo = memo.PageMemo()
             if dirty:
                 self.incremental = preview.Incremental()
             else:
@@ -107,18 +109,22 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
             if file.abs_src_path and any(Path(file.abs_src_path).resolve().is_relative_to(d) for d in template_dirs):
                 files.remove(file)
         to_content = Path(os.path.relpath(content_root, docs_dir)).as_posix()  # once, not per page
-        for src_uri, markdown, source in render.pages(self.content, self.env):
-            existing = files.get_file_from_path(src_uri)
+        if self.memo is not None:
+            self.memo.start(self.content, memo.templates_key(self.config.templates))
+        for src_uri, markdown, source in render.pages(self.content, self.env, self.memo):
+            existing = files.src_uris.get(src_uri)  # generated paths are POSIX src_uris already
             if existing is not None:
                 raise PluginError(f"docs/{src_uri} is also generated from content/{source}; remove one of them")
             file = File.generated(config, src_uri, content=markdown)
             # The edit button opens the YAML staff edit, not a generated file.
             file.edit_uri = posixpath.normpath(f"{to_content}/{Path(source).as_posix()}")
             files.append(file)
+        if self.memo is not None:
+            self.memo.finish()
         # Staff page of review dates; added last so it can link to every other generated page.
         files.append(File.generated(config, freshness.REVIEW_PAGE, content=freshness.render_review_page(
             self.content, self.env, today=freshness.today(), stale_after_months=self.config.stale_after_months,
-            page_exists=lambda uri: files.get_file_from_path(uri) is not None)))
+            page_exists=lambda uri: uri in files.src_uris)))
         if self.content.pathways:
             # The checker pages' browser runtime (PyScript, MicroPython, the engine), from node_modules/.
             try:
@@ -218,7 +224,8 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
             # The whole site's search index; no page that is gone (before the headers list the files).
             self.incremental.finish(config, self._files, self._search(config))
             log.info(f"Live preview: {len(self.incremental.built)} page(s) built, "
-                     f"{len(self.incremental.saved) - len(self.incremental.built)} unchanged and kept")
+                     f"{len(self.incremental.saved) - len(self.incremental.built)} unchanged and kept; "
+                     f"{len(self.memo.rendered)} generated from content again, {self.memo.kept} unchanged")
         # The same policies, with the headers a meta tag cannot carry, as nginx and _headers files.
         if self.config.enabled and self.config.csp:
             for problem in headers.write(Path(config.site_dir), self.policies, headers.base_path(config.site_url)):

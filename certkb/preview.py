@@ -66,8 +66,8 @@ class _Rendered:
         page._title_from_render = self.title
         page.present_anchor_ids = set(self.anchors) if self.anchors is not None else None
         if self.links_to_anchors is not None:
-            page.links_to_anchors = {files.get_file_from_path(uri): dict(links)
-                                     for uri, links in self.links_to_anchors.items()}
+            by_uri = files.src_uris  # keys are src_uris already: get_file_from_path would parse a path each
+            page.links_to_anchors = {by_uri.get(uri): dict(links) for uri, links in self.links_to_anchors.items()}
 
 
 def render_context(config, files) -> str:
@@ -165,8 +165,9 @@ class Incremental:
     navigation and links may be left wrong. This class answers ``is_modified()``
     for every page so that nothing is left wrong:
 
-    * Every generated page's Markdown is made again from the content on each
-      rebuild (cheap), so anything one page shows of another (a guide's title
+    * Every generated page's Markdown is the content's as it is now (made again
+      when anything it read of the content changed: :mod:`certkb.memo`), so
+      anything one page shows of another (a guide's title
       in a link, a fact, a glossary term, a summary on the jurisdiction's page,
       a review date) is in that page's Markdown. A page is rendered again when
       its Markdown, or what its rendering depends on (the Markdown extensions,

@@ -15,6 +15,7 @@ import jinja2
 
 from . import checker_page, models
 from .loader import Content
+from .memo import PageMemo
 from .pathway import requirement_list
 from .templating import PageRenderer, common, indent, long_date, make_env, plain, yaml_string
 
@@ -94,15 +95,22 @@ def abbreviations(content: Content) -> str:
     return "".join(f"\n*[{t.term}]: {t.definition}" for t in content.glossary.values())
 
 
-def pages(content: Content, env: jinja2.Environment) -> list[tuple[str, str, str]]:
-    """Every generated page: (docs-relative path, Markdown, content file it comes from)."""
+def pages(content: Content, env: jinja2.Environment, memo: PageMemo | None = None) -> list[tuple[str, str, str]]:
+    """Every generated page: (docs-relative path, Markdown, content file it comes from).
+
+    With ``memo`` (the live preview), a page whose reads of the content are unchanged since the
+    last build keeps its Markdown (:mod:`certkb.memo`).
+    """
+    made = memo.render if memo is not None else (lambda page, make: make(content))
     out: list[tuple[str, str, str]] = []
     for jid in content.jurisdictions:
-        out.append((f"{jid}/index.md", render_jurisdiction(content, jid, env), "jurisdictions.yml"))
+        page = f"{jid}/index.md"
+        out.append((page, made(page, lambda c, jid=jid: render_jurisdiction(c, jid, env)), "jurisdictions.yml"))
     for gid in content.guides:
-        out.append((content.guide_page(gid), render_guide(content, gid, env), content.files[("guide", gid)]))
-    out.append(("glossary.md", render_glossary(content, env), "glossary.yml"))
-    out += checker_page.pages(content, env)  # the eligibility checkers and their index
+        page = content.guide_page(gid)
+        out.append((page, made(page, lambda c, gid=gid: render_guide(c, gid, env)), content.files[("guide", gid)]))
+    out.append(("glossary.md", made("glossary.md", lambda c: render_glossary(c, env)), "glossary.yml"))
+    out += checker_page.pages(content, env, made)  # the eligibility checkers and their index
     return out
 
 
