@@ -61,12 +61,14 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         self.incremental: preview.Incremental | None = None  # under `mkdocs serve --dirty` (make serve): pages to build
         self.parsed: dict | None = None  # under `mkdocs serve`: content files read before, by their bytes
         self.memo: memo.PageMemo | None = None  # under `mkdocs serve`: each page's Markdown and what it read
+        self.template_code: preview.TemplateCode | None = None  # under `mkdocs serve`: compiled templates
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this plugin across `serve` rebuilds, and so the cache.
         if command == "serve":
             self.parsed = {}
             self.memo = memo.PageMemo()
+            self.template_code = preview.TemplateCode()
             if dirty:
                 self.incremental = preview.Incremental()
             else:
@@ -84,7 +86,7 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
             raise PluginError(
                 f"{count} problem{'s' if count != 1 else ''} in the content; nothing was built. Fix the lines above and build again."
             ) from None
-        self.env = render.make_env(self.config.templates)
+        self.env = render.make_env(self.config.templates, self.template_code)
         if self.incremental is None:  # under `serve --dirty`, pages not built keep their policy
             self.policies = headers.Policies()
         self.abbreviations = render.abbreviations(self.content)  # appended to every page
@@ -168,6 +170,8 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         return (self.home_cards if src_uri == render.HOME_PAGE else "") + "\0" + self.abbreviations
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if self.template_code is not None:  # the theme's templates, compiled once a session
+            env.bytecode_cache = self.template_code
         if self.config.enabled and self.incremental is not None:
             self.incremental.decide(files)
         return env

@@ -114,9 +114,11 @@ def _relative(target: str, folder: str) -> str:
     return posixpath.relpath("/" + target, "/" + folder)
 
 
-def make_env(template_dirs: Iterable[str | Path]) -> jinja2.Environment:
-    """A Jinja environment over ``template_dirs``, earlier folders overriding later ones."""
+def make_env(template_dirs: Iterable[str | Path], bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """A Jinja environment over ``template_dirs``, earlier folders overriding later ones (``bytecode_cache``:
+    compiled templates kept across environments, as the live preview does)."""
     env = jinja2.Environment(
+        bytecode_cache=bytecode_cache,
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # we produce Markdown; text is escaped with the `plain` filter

@@ -95,6 +95,7 @@ def changed_pages(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]
 
 
 NEW = "content/guides/missouri/new-guide.yml"
+THEME_OVERRIDE = '{{% extends "base.html" %}}\n{{% block announce %}}{}{{% endblock %}}\n'
 # A title only the next page's footer shows (the negative control below builds this one wrongly).
 FOOTER_TITLE = [("content/guides/connecticut/portal.yml", "title: The portal page <at a glance> & more",
                  "title: A portal renamed")]
@@ -109,6 +110,10 @@ STEPS = [
     FOOTER_TITLE,
     # boot.js, which checker pages carry inline (no file of the site changes with it).
     [("docs/assets/checker/boot.js", 'link.fetchPriority = "low";', "link.fetchPriority = 'low';")],
+    # Templates, which the preview compiles once a session (preview.TemplateCode): ours, then the theme's.
+    [("overrides/kb/guide.md.j2", "\n{{ guide.summary | plain }}\n", "\n{{ guide.summary | plain }} (Template edited.)\n")],
+    [("overrides/main.html", None, THEME_OVERRIDE.format("First announcement"))],
+    [("overrides/main.html", "First announcement", "Second announcement")],
 ]
 
 
@@ -142,6 +147,9 @@ def test_only_what_an_edit_changes_is_built(served):
     assert len(built[7]) == len(pages)
     # boot.js is part of every checker page.
     assert {"checker/fx-ipc-to-ccpc/index.md", "checker/fx-iss-to-css/index.md"} <= set(built[8])
+    # The theme's overrides folder (custom_dir, which holds our page templates too) is part of every page.
+    assert len(built[9]) == len(built[10]) == len(built[11]) == len(pages)
+    assert "Second announcement" in (out / "served-11" / "index.html").read_text(encoding="utf-8")
     # Whatever changed between two steps was built in the later one (and nothing else changed).
     for i in range(1, len(STEPS)):
         changed = changed_pages(files(out / f"full-{i - 1}"), files(out / f"full-{i}"))

@@ -68,3 +68,33 @@ def test_rebuilds_reuse_unchanged_pages_and_write_what_a_full_build_writes(tmp_p
     assert pages(tmp_path / "serve" / "again") == pages(tmp_path / "serve" / "first")
     assert pages(tmp_path / "serve" / "edited") != pages(tmp_path / "serve" / "first")
     assert any(b"Edited in preview." in html for html in pages(full).values())
+
+
+def test_templates_are_compiled_once_and_again_when_edited(tmp_path):
+    """preview.TemplateCode: a second environment reuses the first one's code, an edited template
+    is compiled again, and environments whose compile options differ never share code."""
+    import jinja2
+
+    from certkb.preview import TemplateCode
+
+    (tmp_path / "page.j2").write_text("{% if x %}first {{ x }}{% endif %}\n", encoding="utf-8")
+    cache = TemplateCode()
+    compiled = []
+
+    class Counting(jinja2.Environment):
+        def _compile(self, source, filename):
+            compiled.append(filename)
+            return super()._compile(source, filename)
+
+    def env(**options):
+        return Counting(loader=jinja2.FileSystemLoader(str(tmp_path)), bytecode_cache=cache, **options)
+
+    assert env().get_template("page.j2").render(x=1) == "first 1"
+    assert env().get_template("page.j2").render(x=1) == "first 1"
+    assert len(compiled) == 1, "the second environment compiled the template again"
+    (tmp_path / "page.j2").write_text("{% if x %}second {{ x }}{% endif %}\n", encoding="utf-8")
+    assert env().get_template("page.j2").render(x=1) == "second 1"
+    assert len(compiled) == 2
+    # Other options, other code: with keep_trailing_newline the same source renders its last newline.
+    assert env(keep_trailing_newline=True).get_template("page.j2").render(x=1) == "second 1\n"
+    assert len(compiled) == 3
