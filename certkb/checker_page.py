@@ -220,15 +220,14 @@ def _by_jurisdiction(content: Content) -> dict[str, list[Any]]:
 
 
 def pages(content: Content, env: jinja2.Environment,
-          made: Callable[[str, Callable[[Content], str]], str] | None = None) -> list[tuple[str, str, str]]:
+          made: Callable[[str, Callable[[Content], str]], str]) -> list[tuple[str, str, str]]:
     """The checker pages and their index: (docs-relative path, Markdown, content file).
 
-    ``made(page, make)``: the page's Markdown, ``make(content)`` by default (the live preview
-    passes :meth:`certkb.memo.PageMemo.render`, which may keep the last build's).
+    ``made(page, make)``: the page's Markdown, as :func:`certkb.render.pages` makes each page
+    (``make(content)``, or under the live preview :meth:`certkb.memo.PageMemo.render`).
     """
     if not content.pathways:
         return []
-    made = made or (lambda page, make: make(content))
     out = []
     for pid in content.compiled:  # compiled once, by the loader
         page = content.checker_page(pid)
