@@ -35,9 +35,9 @@ def plain(value: Any) -> str:
     return _plain(str(value))
 
 
-# Every page's Markdown is made again on each live-preview rebuild, from mostly the same text (and
-# a source's title, a fact, a guide's title in links recur on many pages): a function of the text
-# alone, kept for the texts seen last.
+# A source's title, a fact, a guide's title in links recur on many pages of a build (and a rebuild
+# makes again the pages an edit touched, from mostly the same texts): a function of the text alone,
+# kept for the texts seen last.
 @functools.lru_cache(maxsize=1 << 16)
 def _plain(text: str) -> str:
     text = str(escape(text)).replace("&quot;", '"')  # & < > as entities; in text, a quote shows as typed
@@ -108,8 +108,8 @@ class PageRenderer:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _relative(target: str, folder: str) -> str:
-    """``target`` relative to ``folder``, both docs-relative (a page links to the same pages on every
-    rebuild of the live preview, and the pages of one folder to many of the same pages)."""
+    """``target`` relative to ``folder``, both docs-relative (the pages of one folder link to many of
+    the same pages, and a page made again by the live preview to the same pages as before)."""
     # Both are docs-relative: rooted at "/", relpath needs no working directory (a system call each).
     return posixpath.relpath("/" + target, "/" + folder)
 
