@@ -11,6 +11,10 @@ content, renders the very same pages to plain Markdown files, and builds:
 
 Each build runs in its own process, the variants alternating, and the median
 of the repeats is reported with the ratios YAML / Markdown and N / first N.
+YAML / Markdown is also given pair by pair (each YAML build over the Markdown
+build run next to it), as median [min-max]: at 200 guides the fixed costs of
+our plugin are a tenth of a build, about the size of the machine's noise, so
+small sites get more repeats (9; 3 above 500 guides) and the spread is shown.
 Then the live preview as ``make serve`` runs it (``mkdocs serve --dirty``: each
 rebuild builds only the pages the edit changes, see certkb/preview.py) on the
 YAML project, one line of one guide edited (its summary, which its page and its
@@ -226,6 +230,21 @@ def timed_build(project: Path, config: str) -> tuple[float, float]:
     return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+# Builds per variant: a 200-guide build takes about 5 s and its YAML / Markdown ratio swung from 1.10 to 1.38
+# between runs of 3 to 7 repeats on this 2-core machine; a 2,000-guide build takes about a minute.
+SMALL_SITE, SMALL_REPEATS, LARGE_REPEATS = 500, 9, 3
+
+
+def repeats_for(n: int, asked: int | None) -> int:
+    return asked if asked is not None else (SMALL_REPEATS if n <= SMALL_SITE else LARGE_REPEATS)
+
+
+def paired(numerator: list[float], denominator: list[float]) -> list[float]:
+    """Ratios of builds run side by side (repeat r of one variant over repeat r of the other): noise
+    that hits both builds of a pair cancels out, which a ratio of two medians does not do."""
+    return [a / b for a, b in zip(numerator, denominator)]
+
+
 def spread(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} [{min(values):.2f}-{max(values):.2f}]"
 
@@ -234,7 +253,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 1000],
                         help="guide counts (default 200 1000; 2000 is opt-in: about half an hour on 2 cores)")
-    parser.add_argument("--repeats", type=int, default=3, help="builds per variant and size (median reported)")
+    parser.add_argument("--repeats", type=int, default=None,
+                        help=f"builds per variant and size (median reported; default {SMALL_REPEATS} up to "
+                             f"{SMALL_SITE} guides, where the fixed costs make the ratio sensitive to noise, "
+                             f"{LARGE_REPEATS} above)")
     parser.add_argument("--edits", type=int, default=5, help="one-line edits timed in the live preview per size")
     parser.add_argument("--no-unpruned", action="store_true", help="skip the unpruned (before) variant")
     parser.add_argument("--record", type=Path, help="where to write the JSON record (default benchmarks/results/)")
@@ -249,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             projects = {"yaml": yaml_project, "markdown": md_project}
             wall: dict[str, list[float]] = {v: [] for v in variants}
             cpu: dict[str, list[float]] = {v: [] for v in variants}
-            for r in range(args.repeats):  # alternate, so machine noise hits every variant alike
+            for r in range(repeats_for(n, args.repeats)):  # alternate, so machine noise hits every variant alike
                 names = list(variants)
                 for v in names[r % len(names):] + names[:r % len(names)]:
                     project, config = variants[v]
@@ -260,19 +282,24 @@ def main(argv: list[str] | None = None) -> int:
             rows[n] = {"build CPU (s)": cpu, "build wall (s)": wall,
                        "preview after a one-line edit, CPU (s)": [c for _, c in edits],
                        "preview after a one-line edit, wall (s)": [w for w, _ in edits]}
+            rows[n]["YAML / Markdown CPU, paired builds"] = paired(cpu["yaml"], cpu["markdown"])
             print(f"N={n}: CPU " + "; ".join(f"{v} {spread(t)} s" for v, t in cpu.items())
+                  + f"; YAML / Markdown, paired {spread(rows[n]['YAML / Markdown CPU, paired builds'])}"
                   + (f"; preview {spread([c for _, c in edits])} s" if edits else ""), flush=True)
     first = args.sizes[0]
     med = lambda n, key, v=None: statistics.median(rows[n][key][v] if v else rows[n][key])
     print()
     print("CPU seconds (user + system) of each build process, median [min-max] of the repeats;")
     print("wall time beside it. CPU time is what a busy shared machine does not inflate.")
-    print("| guides | " + " | ".join(f"{v} CPU" for v in variants) + " | YAML / Markdown | YAML N / N=%d "
+    print("YAML / Markdown: the ratio of the two medians, then median [min-max] of the paired builds' ratios.")
+    print("| guides | " + " | ".join(f"{v} CPU" for v in variants) + " | YAML / Markdown | paired | YAML N / N=%d "
           "| preview after an edit, CPU | wall: " % first + " | ".join(variants) + " | wall: preview |")
-    print("| ---: | " + " | ".join("---:" for _ in variants) + " | ---: | ---: | ---: | "
+    print("| ---: | " + " | ".join("---:" for _ in variants) + " | ---: | ---: | ---: | ---: | "
           + " | ".join("---:" for _ in variants) + " | ---: |")
     for n, row in rows.items():
+        pairs = row["YAML / Markdown CPU, paired builds"]
         ratios = {"yaml / markdown (CPU)": med(n, "build CPU (s)", "yaml") / med(n, "build CPU (s)", "markdown"),
+                  "yaml / markdown (CPU), median of paired builds": statistics.median(pairs),
                   f"yaml at {n} / yaml at {first} (CPU)": med(n, "build CPU (s)", "yaml") / med(first, "build CPU (s)", "yaml")}
         if "yaml, unpruned" in variants:
             ratios[f"unpruned at {n} / unpruned at {first} (CPU)"] = (med(n, "build CPU (s)", "yaml, unpruned")
@@ -284,7 +311,8 @@ def main(argv: list[str] | None = None) -> int:
                 statistics.median(edits) / med(first, "preview after a one-line edit, CPU (s)"))
         row["ratios"] = ratios
         print(f"| {n} | " + " | ".join(spread(t) for t in row["build CPU (s)"].values())
-              + f" | {ratios['yaml / markdown (CPU)']:.3f} | {ratios[f'yaml at {n} / yaml at {first} (CPU)']:.2f}"
+              + f" | {ratios['yaml / markdown (CPU)']:.3f} | {spread(pairs)}"
+              + f" | {ratios[f'yaml at {n} / yaml at {first} (CPU)']:.2f}"
               + f" | {spread(edits) if edits else '-'} | "
               + " | ".join(spread(t) for t in row["build wall (s)"].values())
               + f" | {spread(row['preview after a one-line edit, wall (s)']) if edits else '-'} |")
@@ -292,7 +320,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"N={n} ratios: " + "; ".join(f"{k} {v:.2f}" for k, v in row["ratios"].items()))
     record = {"when": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
               "machine": f"{platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}",
-              "repeats": args.repeats, "sizes": {str(n): row for n, row in rows.items()}}
+              "repeats": {str(n): repeats_for(n, args.repeats) for n in rows},
+              "sizes": {str(n): row for n, row in rows.items()}}
     out = args.record or ROOT / "benchmarks" / "results" / f"build-{_dt.datetime.now(_dt.timezone.utc):%Y%m%dT%H%M%SZ}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
