@@ -89,11 +89,12 @@ def _pathway_sources(pathway) -> list[str]:
 
 
 def reviews(content: Content, *, today: _dt.date, stale_after_months: int,
-            page_exists: Callable[[str], bool] | None = None) -> list[Review]:
+            page_exists: Callable[[str], bool] | None = None, only_due: bool = False) -> list[Review]:
     """Every guide and pathway, oldest review first; ``due`` when older than the limit.
 
     ``page_exists(docs_path)`` says whether a checker page is in the build; without
-    it a pathway links to the guide that shows its requirements.
+    it a pathway links to the guide that shows its requirements. ``only_due``: the
+    due ones only (the build's reminders), without making a row for every other one.
     """
     cutoff = months_before(today, stale_after_months)
     out: list[Review] = []
@@ -102,24 +103,28 @@ def reviews(content: Content, *, today: _dt.date, stale_after_months: int,
         return tuple(content.sources[i] for i in ids if i in content.sources)
 
     for gid, guide in content.guides.items():
+        due = guide.last_reviewed < cutoff
+        if only_due and not due:
+            continue
         out.append(Review("guide", gid, guide.title, guide.last_reviewed, sources(guide.sources),
-                          str(content.files[("guide", gid)]), content.guide_page(gid), guide.last_reviewed < cutoff))
+                          str(content.files[("guide", gid)]), content.guide_page(gid), due))
     for pid, pathway in content.pathways.items():
+        due = pathway.last_reviewed < cutoff
+        if only_due and not due:
+            continue
         page = content.checker_page(pid)
         if page_exists is None or not page_exists(page):
             shown_in = [g for g in content.guides.values() if g.pathway == pid]
             page = content.guide_page(shown_in[0].id) if shown_in else None
         out.append(Review("pathway", pid, pathway.title, pathway.last_reviewed, sources(_pathway_sources(pathway)),
-                          str(content.files[("pathway", pid)]), page, pathway.last_reviewed < cutoff))
+                          str(content.files[("pathway", pid)]), page, due))
     return sorted(out, key=lambda r: (r.last_reviewed, r.kind, r.title.lower(), r.id))
 
 
 def due_messages(content: Content, *, today: _dt.date, stale_after_months: int) -> list[str]:
     """One ``file:line:col: message`` per page due for review, pointing at its last_reviewed."""
     messages = []
-    for r in reviews(content, today=today, stale_after_months=stale_after_months):
-        if not r.due:
-            continue
+    for r in reviews(content, today=today, stale_after_months=stale_after_months, only_due=True):
         shown, line, col = content.where(r.kind, r.id, ("last_reviewed",))  # as loaded: no second read
         what = "guide" if r.kind == "guide" else "upgrade pathway"
         messages.append(

@@ -75,7 +75,10 @@ def test_due_is_more_than_the_limit_and_the_limit_is_configurable(project):
     gid = next(i for i, g in content.guides.items() if content.files[("guide", i)].endswith("create-account.yml"))
 
     def due(months, today=TODAY):
-        return {r.id for r in freshness.reviews(content, today=today, stale_after_months=months) if r.due}
+        every = freshness.reviews(content, today=today, stale_after_months=months)
+        only = freshness.reviews(content, today=today, stale_after_months=months, only_due=True)
+        assert only == [r for r in every if r.due], "only_due: the same rows, in the same order"
+        return {r.id for r in only}
 
     assert gid not in due(12)
     assert gid in due(12, today=TODAY + dt.timedelta(days=1))
