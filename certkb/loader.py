@@ -232,7 +232,21 @@ def display_path(path: Path, cwd: str | None = None) -> str:
     """A path as staff see it: relative to the working directory where possible.
 
     ``cwd``: the working directory, when the caller has it (relpath asks the system for it,
-    twice for a relative path, on each call; a load shows every content file)."""
+    twice for a relative path, on each call; a load shows every content file).
+
+    A path with nothing to tidy (no '.', '..' or double '/') is answered without relpath's work,
+    which was a third of re-reading 2,000 unchanged guides in the live preview: relative, it is
+    what relpath gives back; absolute and under ``cwd`` (the plugin's content folder is absolute),
+    it is the rest after ``cwd``. ('..' is left to relpath: above the root it leads to the root.)"""
+    text = str(path)
+    if os.path.normpath(text) == text and ".." not in text.split(os.sep):
+        if not os.path.isabs(text):
+            return text
+        if cwd is not None and os.path.normpath(cwd) == cwd:
+            prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+            rest = text[len(prefix):]
+            if text.startswith(prefix) and rest and not rest.startswith(os.sep):
+                return rest
     try:
         if cwd is None:
             rel = os.path.relpath(path)
@@ -312,19 +326,26 @@ class _Loader:
         # loaded, so one broken file does not also produce "refers to no guide" in every
         # file that links to it.
         self.unloaded: dict[str, set[str]] = {k.name: set() for k in KINDS}
+        # The text every path listed under the root starts with (None for '.', whose paths are
+        # listed without it: relative_to decides).
+        root_text = str(root)
+        self._root_prefix = (None if root_text == "." else
+                             root_text if root_text.endswith(os.sep) else root_text + os.sep)
 
     def read(self, kind: Kind, path: Path) -> None:
         shown = display_path(path, self.cwd)
-        if not path.exists():
+        try:
+            data = path.read_bytes()  # one system call fewer than asking first whether it exists
+        except (FileNotFoundError, NotADirectoryError):
             if kind.file:
                 self.errors.append(ContentError(shown, 1, 1, "required content file is missing"))
             return
-        data = path.read_bytes()
         key = (kind.name, shown)
+        rel = self._relative(path)
         cached = self.cache.get(key) if self.cache is not None else None
         if cached is not None and cached[0] == data:
             _, doc, obj, refs = cached  # read and validated before, unchanged since: the same document and model
-            self.files.append(_File(kind, str(path.relative_to(self.content.root)), doc, obj, refs))
+            self.files.append(_File(kind, rel, doc, obj, refs))
             return
         doc = load_located(data, shown)
         obj = validate_doc(doc, kind.model)
@@ -341,7 +362,17 @@ class _Loader:
             if declared:
                 self.unloaded[kind.name].add(declared)
         self.errors.extend(doc.errors)
-        self.files.append(_File(kind, str(path.relative_to(self.content.root)), doc, obj, refs))
+        self.files.append(_File(kind, rel, doc, obj, refs))
+
+    def _relative(self, path: Path) -> str:
+        """``str(path.relative_to(root))``. A path listed under the content folder starts with the
+        folder's name and a separator (a Path's text is tidy: no '.', no double separator), so the
+        rest of its text is the answer, found without PurePath's part-by-part comparison (a
+        third of re-reading 2,000 unchanged guides, with display_path)."""
+        text = str(path)
+        if self._root_prefix is not None and text.startswith(self._root_prefix):
+            return text[len(self._root_prefix):]
+        return str(path.relative_to(self.content.root))  # '.', or not under it: PurePath decides
 
     def _salvage(self, kind: Kind, doc: Located) -> BaseModel | None:
         """The valid entries of a list file whose other entries have errors (already reported).

@@ -259,9 +259,9 @@ class Incremental:
             for path in sorted(Path(folder).rglob("*")):
                 if path.is_file():
                     base.update(f"\0{path}\0".encode() + path.read_bytes())
-        for path in sorted(content_dir.rglob("*")):  # what pages include (snippets), not the YAML the pages come from
-            if path.is_file() and path.suffix not in (".yml", ".yaml"):
-                base.update(f"\0{path}\0".encode() + path.read_bytes())
+        for path in _included_files(content_dir):  # what pages include (snippets), not the YAML the pages come from
+            with open(path, "rb") as included:
+                base.update(f"\0{path}\0".encode() + included.read())
         for file in files:
             if not file.is_documentation_page() and file.generated_by:
                 base.update(f"\0{file.src_uri}\0{file.url}".encode())  # the checker runtime's files
@@ -345,6 +345,21 @@ class Incremental:
         """on_build_error: trust nothing of this build; the next one builds everything."""
         self.site_key = None
         self.saved.clear()
+
+
+def _included_files(folder: Path) -> list[str]:
+    """The files under ``folder`` that are not YAML, sorted (what ``sorted(folder.rglob("*"))``
+    keeps of them, as text: folders reached through a symbolic link are not entered). Each
+    name is looked at before the system is asked whether it is a file: the folder holds every
+    guide, and a Path and a stat call for each made this a tenth of a 2,000-guide rebuild."""
+    found = []
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            if os.path.splitext(name)[1] not in (".yml", ".yaml"):  # Path.suffix's rule
+                path = os.path.join(parent, name)
+                if os.path.isfile(path):
+                    found.append(path)
+    return sorted(found)
 
 
 def _pages(files) -> list:

@@ -4,12 +4,13 @@ certkb/headers.py, certkb/templating.py): each is compared with the straightforw
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import random
 
 import pytest
 from ruamel.yaml import YAML
 
-from certkb import csp, headers, templating, yamlpos
+from certkb import csp, headers, loader, preview, templating, yamlpos
 
 SCALARS = """\
 bools: [true, True, FALSE, yes, no, on, off, y]
@@ -74,6 +75,52 @@ def test_site_extensions_are_what_path_suffix_gives(tmp_path):
     (tmp_path / "file-link.svg").symlink_to(tmp_path / "a" / "x.JS")
     expected = {p.suffix[1:].lower() for p in tmp_path.rglob("*") if p.is_file() and p.suffix}
     assert headers._extensions(tmp_path) == expected == {"js", "txt", "gz", "svg"}
+
+
+def test_loader_relative_path_is_what_relative_to_gives():
+    """The loader's text shortcut for a listed file's path inside the content folder."""
+    for root in ("content", "/work/project/content", ".", "/", "a/b/", "./content"):
+        load = loader._Loader(loader.Path(root))
+        for under in ("guides/missouri/g0.yml", "site.yml", "x"):
+            path = loader.Path(root) / under
+            assert load._relative(path) == str(path.relative_to(loader.Path(root))) == under
+        for other in ("/elsewhere/x.yml", "contentx/y.yml", "content", "/work/project/contents/x"):
+            try:
+                expected = str(loader.Path(other).relative_to(loader.Path(root)))
+            except ValueError:
+                with pytest.raises(ValueError):
+                    load._relative(loader.Path(other))
+            else:
+                assert load._relative(loader.Path(other)) == expected, (root, other)
+
+
+def test_included_files_are_what_rglob_gives(tmp_path):
+    """The preview's list of what pages include from the content folder (certkb/preview.py)."""
+    for name in ("a.yml", "b.YAML", "c.md", ".yml", "d.", "sub/e.txt", "sub/f.yaml", "sub/g.b.yml", "h", "sub/deep/i.csv"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / "folder-link").symlink_to(tmp_path / "sub")
+    (tmp_path / "file-link.md").symlink_to(tmp_path / "c.md")
+    (tmp_path / "broken.md").symlink_to(tmp_path / "nowhere")
+    expected = [str(p) for p in sorted(tmp_path.rglob("*")) if p.is_file() and p.suffix not in (".yml", ".yaml")]
+    assert preview._included_files(tmp_path) == sorted(expected)
+    assert {os.path.relpath(p, tmp_path) for p in expected} == {
+        ".yml", "b.YAML", "c.md", "d.", "file-link.md", "h", "sub/e.txt", "sub/deep/i.csv"}
+
+
+def test_display_path_is_what_relpath_gives():
+    """The loader's shortcut for a tidy path answers as relpath itself does, for every cwd."""
+    paths = [
+        "content/guides/missouri/g0.yml", "content", ".", "", "../content/x.yml", "../../x", "..", "..x/y", "a/../b",
+        "./content/x.yml", "a//b", "a/./b", "a/b/", "/work/project/content/x.yml", "/work/projectx/y", "/a/b", "/",
+        "/work/project", "/work/project/../project/content/x.yml", "/a/b/c/d", "a/b/..", "/work/project/",
+        "/work/project//content/x.yml", "/work/project/./x", "//work/project/x", "/work/projectx", "/a/b/c",
+    ]
+    for cwd in ("/work/project", "/", "/a/b/c", "/work/project/", "/work//project", "/work/./project"):
+        for path in paths:
+            rel = os.path.relpath(os.path.join(cwd, str(loader.Path(path))), cwd)  # display_path as it was
+            slow = str(loader.Path(path)) if rel.startswith("..") else rel
+            assert loader.display_path(loader.Path(path), cwd) == slow, (path, cwd)
 
 
 @pytest.mark.parametrize("text", ["*a* _b_ [c](d) {#e} |f| \\g `h`", "# heading #", "1. one", "- item",
