@@ -147,9 +147,13 @@ def warn_due(content: Content, *, today: _dt.date, stale_after_months: int) -> l
 
 
 def render_review_page(content: Content, env: jinja2.Environment, *, today: _dt.date, stale_after_months: int,
-                       page_exists: Callable[[str], bool] | None = None) -> str:
-    """The staff page listing every guide and pathway by review date (template ``review.md.j2``)."""
-    rows = reviews(content, today=today, stale_after_months=stale_after_months, page_exists=page_exists)
+                       page_exists: Callable[[str], bool] | None = None, rows: list[Review] | None = None) -> str:
+    """The staff page listing every guide and pathway by review date (template ``review.md.j2``).
+
+    ``rows``: :func:`reviews` of the content with the same arguments, when the caller has them.
+    """
+    if rows is None:
+        rows = reviews(content, today=today, stale_after_months=stale_after_months, page_exists=page_exists)
     renderer = PageRenderer(content, REVIEW_PAGE)
     return env.get_template("review.md.j2").render(
         content=content,

@@ -12,11 +12,13 @@ are the same and every value it read is still equal (``==``) to what it reads
 now; otherwise the page is rendered again, and what it read is noted afresh.
 
 Nothing else goes in: the renderers are plain functions of the content and
-the templates (a page that shows today's date, the review page, is not
-rendered through this). So a one-line edit of a guide makes again its own
-page, its jurisdiction's page, the pages that link to it or list it, and no
-other. ``mkdocs build`` does not use this: it renders every page from the
-content itself.
+the templates, and of ``inputs`` the caller computed and hands over, compared
+like what was read (the review page's rows, made from every guide's title,
+review date and sources, and today's date: an edit of a guide's steps or
+summary leaves that page as it was). So a one-line edit of a guide makes again
+its own page, its jurisdiction's page, the pages that link to it or list it,
+and no other. ``mkdocs build`` does not use this: it renders every page from
+the content itself.
 """
 
 from __future__ import annotations
@@ -136,6 +138,7 @@ class _Entry:
     templates: str
     reads: tuple  # ((where, key), value): what the page read, and got
     markdown: str
+    inputs: Any = None  # what the caller computed for the page (render's ``inputs``)
 
 
 def templates_key(folders: Iterable[str | Path]) -> str:
@@ -170,16 +173,21 @@ class PageMemo:
         self.rendered = []
         self.kept = 0
 
-    def render(self, page: str, make: Callable[[Any], str]) -> str:
-        """``page``'s Markdown: ``make(content)`` unless nothing it read last time has changed."""
+    def render(self, page: str, make: Callable[[Any], str], inputs: Any = None) -> str:
+        """``page``'s Markdown: ``make(content)`` unless nothing it read last time has changed.
+
+        ``inputs``: anything else ``make`` uses that the caller computed (not read through
+        ``content``); the page is made again when it is not equal to last time's.
+        """
         self._used.add(page)
         entry = self.entries.get(page)
-        if entry is not None and entry.templates == self._templates and self._unchanged(entry.reads):
+        if (entry is not None and entry.templates == self._templates and _same(entry.inputs, inputs)
+                and self._unchanged(entry.reads)):
             self.kept += 1
             return entry.markdown
         reads: dict = {}
         markdown = make(Recorder(self._content, reads))
-        self.entries[page] = _Entry(self._templates, tuple(reads.items()), markdown)
+        self.entries[page] = _Entry(self._templates, tuple(reads.items()), markdown, inputs)
         self.rendered.append(page)
         return markdown
 

@@ -121,12 +121,10 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
             # The edit button opens the YAML staff edit, not a generated file.
             file.edit_uri = posixpath.normpath(f"{to_content}/{Path(source).as_posix()}")
             files.append(file)
+        # Staff page of review dates; added last so it can link to every other generated page.
+        files.append(File.generated(config, freshness.REVIEW_PAGE, content=self._review_page(files)))
         if self.memo is not None:
             self.memo.finish()
-        # Staff page of review dates; added last so it can link to every other generated page.
-        files.append(File.generated(config, freshness.REVIEW_PAGE, content=freshness.render_review_page(
-            self.content, self.env, today=freshness.today(), stale_after_months=self.config.stale_after_months,
-            page_exists=lambda uri: uri in files.src_uris)))
         if self.content.pathways:
             # The checker pages' browser runtime (PyScript, MicroPython, the engine), from node_modules/.
             try:
@@ -134,6 +132,24 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
             except runtime.RuntimeError_ as exc:
                 raise PluginError(str(exc)) from None
         return files
+
+    def _review_page(self, files: Files) -> str:
+        today, months = freshness.today(), self.config.stale_after_months
+
+        def page_exists(uri: str) -> bool:
+            return uri in files.src_uris
+
+        rows = freshness.reviews(self.content, today=today, stale_after_months=months, page_exists=page_exists)
+
+        def make(content) -> str:  # content: the memo's Recorder under serve, the content itself otherwise
+            return freshness.render_review_page(content, self.env, today=today, stale_after_months=months,
+                                                page_exists=page_exists, rows=rows)
+
+        if self.memo is None:
+            return make(self.content)
+        # Its rows come from every guide, so it reads them outside the memo's record: the rows and
+        # the date are what it shows (an edit of a guide's steps or summary leaves them as they were).
+        return self.memo.render(freshness.REVIEW_PAGE, make, inputs=(today, months, rows))
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.incremental is not None:
