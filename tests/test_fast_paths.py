@@ -1,16 +1,21 @@
 """The shortcuts taken for speed give what the plain way gives (certkb/yamlpos.py, certkb/csp.py,
-certkb/headers.py, certkb/templating.py): each is compared with the straightforward computation."""
+certkb/headers.py, certkb/templating.py, certkb/loader.py, certkb/preview.py): each is compared with
+the straightforward computation."""
 
 from __future__ import annotations
 
 import datetime as _dt
 import os
 import random
+import shutil
+from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
 
 from certkb import csp, headers, loader, preview, templating, yamlpos
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 
 SCALARS = """\
 bools: [true, True, FALSE, yes, no, on, off, y]
@@ -92,6 +97,15 @@ def test_loader_relative_path_is_what_relative_to_gives():
                     load._relative(loader.Path(other))
             else:
                 assert load._relative(loader.Path(other)) == expected, (root, other)
+
+
+def test_a_content_file_that_cannot_be_there_is_skipped_as_before(tmp_path):
+    """The loader reads without asking Path.exists() first: what exists() took for "not there"
+    (here a symbolic link that points at itself) is still skipped, not an error."""
+    shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
+    expected = loader.load_content(tmp_path / "content").guides.keys()
+    (tmp_path / "content" / "guides" / "missouri" / "loop.yml").symlink_to("loop.yml")
+    assert loader.load_content(tmp_path / "content").guides.keys() == expected
 
 
 def test_included_files_are_what_rglob_gives(tmp_path):
