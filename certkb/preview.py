@@ -351,7 +351,8 @@ def _included_files(folder: Path) -> list[str]:
     """The files under ``folder`` that are not YAML, sorted (what ``sorted(folder.rglob("*"))``
     keeps of them, as text: folders reached through a symbolic link are not entered). Each
     name is looked at before the system is asked whether it is a file: the folder holds every
-    guide, and a Path and a stat call for each made this a tenth of a 2,000-guide rebuild."""
+    guide, and a Path and a stat call for each were most of :meth:`Incremental.start` at 2,000
+    guides (0.084 s of CPU; 0.030 s without them)."""
     found = []
     for parent, _, names in os.walk(folder):
         for name in names:
