@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import csp
+from . import csp, walk
 
 NGINX_FILE = "nginx-include.conf"
 HEADERS_FILE = "_headers"
@@ -145,35 +145,17 @@ def _extensions(site_dir: Path) -> set[str]:
     """The extensions (lower case, without the dot) of the files under ``site_dir``.
 
     What ``{p.suffix[1:].lower() for p in site_dir.rglob("*") if p.is_file() and p.suffix}`` gives
-    (symbolic links to folders not followed, Path.suffix's rule for the extension), by os.scandir:
-    a Path for each of the site's files made this a cost per page, on every build and rebuild, and
-    so did os.walk's second look at each file (os.path.isfile, a stat call). The folder entries
-    already say what each is; only a symbolic link is followed, to see whether it ends at a file.
-    A folder that cannot be read is left out, as os.walk leaves it.
+    (symbolic links to folders not followed, Path.suffix's rule for the extension), listed by
+    :func:`certkb.walk.files_under`: on every build and rebuild, without a Path or a stat call
+    for each of the site's pages.
     """
-    found: set[str] = set()
-    folders = [os.fspath(site_dir)]
-    while folders:
-        try:
-            entries = list(os.scandir(folders.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                folders.append(entry.path)
-                continue
-            name = entry.name
-            dot = name.rfind(".")
-            if 0 < dot < len(name) - 1 and _is_file(entry):
-                found.add(name[dot + 1:].lower())
-    return found
+    return {_extension(os.path.basename(path)) for path in walk.files_under(site_dir, _extension)}
 
 
-def _is_file(entry: os.DirEntry) -> bool:
-    try:
-        return entry.is_file()  # follows a symbolic link, as os.path.isfile does
-    except OSError:
-        return False
+def _extension(name: str) -> str:
+    """Path.suffix's extension of a file name, lower case, without the dot ('' for none)."""
+    dot = name.rfind(".")
+    return name[dot + 1:].lower() if 0 < dot < len(name) - 1 else ""
 
 
 def _nginx_value(value: str) -> str:
