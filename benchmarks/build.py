@@ -128,8 +128,10 @@ def make_projects(base: Path, n: int) -> tuple[Path, Path]:
         out.write_text(markdown + "\n" + abbr + "\n", encoding="utf-8")
     base_config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     features = base_config["theme"]["features"]
-    unpruned = {"INHERIT": "mkdocs.yml", "theme": {**base_config["theme"],
-                                                   "features": [f for f in features if f != "navigation.prune"]}}
+    unpruned = {
+        "INHERIT": "mkdocs.yml",
+        "theme": {**base_config["theme"], "features": [f for f in features if f != "navigation.prune"]},
+    }
     (yaml_project / "unpruned.yml").write_text(yaml.safe_dump(unpruned, sort_keys=False), encoding="utf-8")
     plain = {
         "INHERIT": "mkdocs.yml",
@@ -153,8 +155,23 @@ def preview(project: Path, edits: int) -> list[tuple[float, float]]:
     original = guide.read_text(encoding="utf-8")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--strict", "--livereload", "--dev-addr", f"127.0.0.1:{free_port()}"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "serve",
+            "--dirty",
+            "--strict",
+            "--livereload",
+            "--dev-addr",
+            f"127.0.0.1:{free_port()}",
+        ],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
     lines: list[str] = []
     arrived: queue.Queue = queue.Queue()  # the server's lines, read as they come (None: it stopped)
 
@@ -192,8 +209,10 @@ def preview(project: Path, edits: int) -> list[tuple[float, float]]:
         for i in range(edits):
             settle()
             start, cpu = time.perf_counter(), cpu_seconds(proc.pid)
-            guide.write_text(original.replace("summary: A generated guide", f"summary: Edit {i}, a generated guide"),
-                             encoding="utf-8")
+            guide.write_text(
+                original.replace("summary: A generated guide", f"summary: Edit {i}, a generated guide"),
+                encoding="utf-8",
+            )
             wait_for(r"Detected file changes")
             wait_for(r"Reloading browsers")
             times.append((time.perf_counter() - start, cpu_seconds(proc.pid) - cpu))
@@ -219,9 +238,21 @@ def timed_build(project: Path, config: str) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "--config-file", config,
-         "--site-dir", str(project / "site")],
-        cwd=project, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--quiet",
+            "--strict",
+            "--config-file",
+            config,
+            "--site-dir",
+            str(project / "site"),
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
     )
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -251,12 +282,21 @@ def spread(values: list[float]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[200, 1000],
-                        help="guide counts (default 200 1000; 2000 is opt-in: about half an hour on 2 cores)")
-    parser.add_argument("--repeats", type=int, default=None,
-                        help=f"builds per variant and size (median reported; default {SMALL_REPEATS} up to "
-                             f"{SMALL_SITE} guides, where the fixed costs make the ratio sensitive to noise, "
-                             f"{LARGE_REPEATS} above)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[200, 1000],
+        help="guide counts (default 200 1000; 2000 is opt-in: about half an hour on 2 cores)",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=None,
+        help=f"builds per variant and size (median reported; default {SMALL_REPEATS} up to "
+        f"{SMALL_SITE} guides, where the fixed costs make the ratio sensitive to noise, "
+        f"{LARGE_REPEATS} above)",
+    )
     parser.add_argument("--edits", type=int, default=5, help="one-line edits timed in the live preview per size")
     parser.add_argument("--no-unpruned", action="store_true", help="skip the unpruned (before) variant")
     parser.add_argument("--record", type=Path, help="where to write the JSON record (default benchmarks/results/)")
@@ -273,56 +313,85 @@ def main(argv: list[str] | None = None) -> int:
             cpu: dict[str, list[float]] = {v: [] for v in variants}
             for r in range(repeats_for(n, args.repeats)):  # alternate, so machine noise hits every variant alike
                 names = list(variants)
-                for v in names[r % len(names):] + names[:r % len(names)]:
+                for v in names[r % len(names) :] + names[: r % len(names)]:
                     project, config = variants[v]
                     w, c = timed_build(projects[project], config)
                     wall[v].append(w)
                     cpu[v].append(c)
             edits = preview(yaml_project, args.edits) if args.edits else []
-            rows[n] = {"build CPU (s)": cpu, "build wall (s)": wall,
-                       "preview after a one-line edit, CPU (s)": [c for _, c in edits],
-                       "preview after a one-line edit, wall (s)": [w for w, _ in edits]}
+            rows[n] = {
+                "build CPU (s)": cpu,
+                "build wall (s)": wall,
+                "preview after a one-line edit, CPU (s)": [c for _, c in edits],
+                "preview after a one-line edit, wall (s)": [w for w, _ in edits],
+            }
             rows[n]["YAML / Markdown CPU, paired builds"] = paired(cpu["yaml"], cpu["markdown"])
-            print(f"N={n}: CPU " + "; ".join(f"{v} {spread(t)} s" for v, t in cpu.items())
-                  + f"; YAML / Markdown, paired {spread(rows[n]['YAML / Markdown CPU, paired builds'])}"
-                  + (f"; preview {spread([c for _, c in edits])} s" if edits else ""), flush=True)
+            print(
+                f"N={n}: CPU "
+                + "; ".join(f"{v} {spread(t)} s" for v, t in cpu.items())
+                + f"; YAML / Markdown, paired {spread(rows[n]['YAML / Markdown CPU, paired builds'])}"
+                + (f"; preview {spread([c for _, c in edits])} s" if edits else ""),
+                flush=True,
+            )
     first = args.sizes[0]
     med = lambda n, key, v=None: statistics.median(rows[n][key][v] if v else rows[n][key])
     print()
     print("CPU seconds (user + system) of each build process, median [min-max] of the repeats;")
     print("wall time beside it. CPU time is what a busy shared machine does not inflate.")
     print("YAML / Markdown: the ratio of the two medians, then median [min-max] of the paired builds' ratios.")
-    print("| guides | " + " | ".join(f"{v} CPU" for v in variants) + " | YAML / Markdown | paired | YAML N / N=%d "
-          "| preview after an edit, CPU | wall: " % first + " | ".join(variants) + " | wall: preview |")
-    print("| ---: | " + " | ".join("---:" for _ in variants) + " | ---: | ---: | ---: | ---: | "
-          + " | ".join("---:" for _ in variants) + " | ---: |")
+    print(
+        "| guides | " + " | ".join(f"{v} CPU" for v in variants) + " | YAML / Markdown | paired | YAML N / N=%d "
+        "| preview after an edit, CPU | wall: " % first + " | ".join(variants) + " | wall: preview |"
+    )
+    print(
+        "| ---: | "
+        + " | ".join("---:" for _ in variants)
+        + " | ---: | ---: | ---: | ---: | "
+        + " | ".join("---:" for _ in variants)
+        + " | ---: |"
+    )
     for n, row in rows.items():
         pairs = row["YAML / Markdown CPU, paired builds"]
-        ratios = {"yaml / markdown (CPU)": med(n, "build CPU (s)", "yaml") / med(n, "build CPU (s)", "markdown"),
-                  "yaml / markdown (CPU), median of paired builds": statistics.median(pairs),
-                  f"yaml at {n} / yaml at {first} (CPU)": med(n, "build CPU (s)", "yaml") / med(first, "build CPU (s)", "yaml")}
+        ratios = {
+            "yaml / markdown (CPU)": med(n, "build CPU (s)", "yaml") / med(n, "build CPU (s)", "markdown"),
+            "yaml / markdown (CPU), median of paired builds": statistics.median(pairs),
+            f"yaml at {n} / yaml at {first} (CPU)": med(n, "build CPU (s)", "yaml")
+            / med(first, "build CPU (s)", "yaml"),
+        }
         if "yaml, unpruned" in variants:
-            ratios[f"unpruned at {n} / unpruned at {first} (CPU)"] = (med(n, "build CPU (s)", "yaml, unpruned")
-                                                                     / med(first, "build CPU (s)", "yaml, unpruned"))
-            ratios["yaml / unpruned (CPU)"] = med(n, "build CPU (s)", "yaml") / med(n, "build CPU (s)", "yaml, unpruned")
+            ratios[f"unpruned at {n} / unpruned at {first} (CPU)"] = med(n, "build CPU (s)", "yaml, unpruned") / med(
+                first, "build CPU (s)", "yaml, unpruned"
+            )
+            ratios["yaml / unpruned (CPU)"] = med(n, "build CPU (s)", "yaml") / med(
+                n, "build CPU (s)", "yaml, unpruned"
+            )
         edits = row["preview after a one-line edit, CPU (s)"]
         if edits and rows[first]["preview after a one-line edit, CPU (s)"]:
-            ratios[f"preview at {n} / preview at {first} (CPU)"] = (
-                statistics.median(edits) / med(first, "preview after a one-line edit, CPU (s)"))
+            ratios[f"preview at {n} / preview at {first} (CPU)"] = statistics.median(edits) / med(
+                first, "preview after a one-line edit, CPU (s)"
+            )
         row["ratios"] = ratios
-        print(f"| {n} | " + " | ".join(spread(t) for t in row["build CPU (s)"].values())
-              + f" | {ratios['yaml / markdown (CPU)']:.3f} | {spread(pairs)}"
-              + f" | {ratios[f'yaml at {n} / yaml at {first} (CPU)']:.2f}"
-              + f" | {spread(edits) if edits else '-'} | "
-              + " | ".join(spread(t) for t in row["build wall (s)"].values())
-              + f" | {spread(row['preview after a one-line edit, wall (s)']) if edits else '-'} |")
+        print(
+            f"| {n} | "
+            + " | ".join(spread(t) for t in row["build CPU (s)"].values())
+            + f" | {ratios['yaml / markdown (CPU)']:.3f} | {spread(pairs)}"
+            + f" | {ratios[f'yaml at {n} / yaml at {first} (CPU)']:.2f}"
+            + f" | {spread(edits) if edits else '-'} | "
+            + " | ".join(spread(t) for t in row["build wall (s)"].values())
+            + f" | {spread(row['preview after a one-line edit, wall (s)']) if edits else '-'} |"
+        )
     for n, row in rows.items():
         print(f"N={n} ratios: " + "; ".join(f"{k} {v:.2f}" for k, v in row["ratios"].items()))
-    record = {"when": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-              "machine": f"{platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}",
-              "repeats": {str(n): repeats_for(n, args.repeats) for n in rows},
-              "sizes": {str(n): row for n, row in rows.items()}}
-    out = args.record or ROOT / "benchmarks" / "results" / f"build-{_dt.datetime.now(_dt.timezone.utc):%Y%m%dT%H%M%SZ}.json"
+    record = {
+        "when": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}",
+        "repeats": {str(n): repeats_for(n, args.repeats) for n in rows},
+        "sizes": {str(n): row for n, row in rows.items()},
+    }
+    out = (
+        args.record
+        or ROOT / "benchmarks" / "results" / f"build-{_dt.datetime.now(_dt.UTC):%Y%m%dT%H%M%SZ}.json"
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     print(f"\nrecord: {out}")

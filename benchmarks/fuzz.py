@@ -21,8 +21,9 @@ import argparse
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,7 +48,9 @@ def side_by_side(hard: Callable[[], Any], small: Callable[[], Any], repeats: int
 
 
 def row(name: str, hard: float, small: float) -> str:
-    return f"  {name:<40} {hard * 1000:10.1f} ms {small * 1000:9.3f} ms {hard / small if small else float('inf'):10.0f}x"
+    return (
+        f"  {name:<40} {hard * 1000:10.1f} ms {small * 1000:9.3f} ms {hard / small if small else float('inf'):10.0f}x"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,8 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     small_file = "id: ok\ntitle: A small file\n" + "".join(f"key{i}: [1, 2, {{a: b}}]\n" for i in range(45))
     print(f"loader: load_located, median of {args.repeats}   {'hard':>13} {'1 KB file':>12} {'ratio':>10}")
     for name, source in content_fuzz.HARD.items():
-        hard, small = side_by_side(lambda: load_located(source, "bench.yml"),
-                                   lambda: load_located(small_file, "bench.yml"), args.repeats)
+        hard, small = side_by_side(
+            lambda: load_located(source, "bench.yml"), lambda: load_located(small_file, "bench.yml"), args.repeats
+        )
         print(row(name, hard, small))
 
     for pid, pathway in compiled().items():
@@ -77,8 +81,9 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"\nengine: {pid}, parse_answers + evaluate   {'hard':>8} {'ordinary':>12} {'ratio':>10}")
         for name, (answers, from_text) in answers_fuzz.hard_answers(pathway).items():
-            hard, small = side_by_side(lambda: parse_and_evaluate(answers, from_text),
-                                       lambda: parse_and_evaluate(ordinary, True), args.repeats)
+            hard, small = side_by_side(
+                lambda: parse_and_evaluate(answers, from_text), lambda: parse_and_evaluate(ordinary, True), args.repeats
+            )
             print(row(name, hard, small))
     return 0
 

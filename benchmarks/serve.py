@@ -109,7 +109,7 @@ class HostServer(StaticServer):
         self.httpd.RequestHandlerClass = lambda *a, **k: _HostHandler(*a, directory=str(directory), **k)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _file_sizes(path: Path) -> tuple[int, int, int]:
     data = path.read_bytes()
     if not path.name.endswith(COMPRESSIBLE):

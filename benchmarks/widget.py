@@ -55,7 +55,6 @@ from benchmarks.serve import HostServer, sizes  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, build_site, launch_chromium  # noqa: E402
 
 
-
 def defaults() -> tuple[str, str]:
     """The content's first upgrade guide's checker, and the guide itself (no page is named here)."""
     from certkb.loader import load_content
@@ -132,9 +131,15 @@ class Network:
         self.session.send("Network.enable")
         if profile:
             self.session.send("Emulation.setCPUThrottlingRate", {"rate": profile["cpu"]})
-            self.session.send("Network.emulateNetworkConditions", {
-                "offline": False, "latency": profile["latency"],
-                "downloadThroughput": profile["download"], "uploadThroughput": profile["upload"]})
+            self.session.send(
+                "Network.emulateNetworkConditions",
+                {
+                    "offline": False,
+                    "latency": profile["latency"],
+                    "downloadThroughput": profile["download"],
+                    "uploadThroughput": profile["upload"],
+                },
+            )
 
     def _finished(self, event):
         self.total += int(event.get("encodedDataLength") or 0)
@@ -159,7 +164,9 @@ def visit(page, net: Network, url: str, checker: bool) -> dict:
 
 def trace(m: dict) -> dict:
     """The checker's start-up in steps (ms): each ends where the next begins."""
-    runtime = [r for r in m["runtime"] if not r["name"].startswith("boot.")]  # boot.js (a file before it was inline) starts it
+    runtime = [
+        r for r in m["runtime"] if not r["name"].startswith("boot.")
+    ]  # boot.js (a file before it was inline) starts it
     first = min((r["start"] for r in runtime), default=None)
     wasm = next((r for r in runtime if r["name"].endswith(".wasm")), None)
     fetched = max((r["end"] for r in runtime if not r["name"].endswith(".wasm")), default=None)
@@ -210,11 +217,19 @@ def lighthouse(url: str, out: Path) -> dict:
     """One Lighthouse run (mobile preset: simulated slow 4G and 4x CPU) in Debian's Chromium."""
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
     # The tests' flags; Lighthouse's option parser keeps a quoted value with spaces whole.
-    flags = ["--headless=new"] + [f'{a.split("=", 1)[0]}="{a.split("=", 1)[1]}"' if " " in a else a
-                                  for a in CHROMIUM_ARGS]
-    cmd = [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
-           "--only-categories=performance,accessibility", "--form-factor=mobile",
-           f"--chrome-flags={' '.join(flags)}"]
+    flags = ["--headless=new"] + [
+        f'{a.split("=", 1)[0]}="{a.split("=", 1)[1]}"' if " " in a else a for a in CHROMIUM_ARGS
+    ]
+    cmd = [
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={out}",
+        "--only-categories=performance,accessibility",
+        "--form-factor=mobile",
+        f"--chrome-flags={' '.join(flags)}",
+    ]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     if proc.returncode != 0 or not out.is_file():
         raise RuntimeError(f"lighthouse failed on {url}:\n{proc.stderr[-2000:]}")
@@ -227,8 +242,11 @@ def lighthouse(url: str, out: Path) -> dict:
         "lcp": audits["largest-contentful-paint"]["numericValue"],
         "tbt": audits["total-blocking-time"]["numericValue"],
         "si": audits["speed-index"]["numericValue"],
-        "failed a11y": sorted(a["id"] for a in audits.values()
-                              if a.get("score") == 0 and a["id"] in {r["id"] for r in report["categories"]["accessibility"]["auditRefs"]}),
+        "failed a11y": sorted(
+            a["id"]
+            for a in audits.values()
+            if a.get("score") == 0 and a["id"] in {r["id"] for r in report["categories"]["accessibility"]["auditRefs"]}
+        ),
     }
 
 
@@ -269,12 +287,11 @@ def main(argv: list[str] | None = None) -> int:
                 for profile in args.profiles:  # one warm-up of each, not counted
                     for s in sites:
                         for pg, (path, checker) in pages.items():
-                            one_round(browser, server, s, path, checker, PROFILES[profile],
-                                      {"cold": [], "warm": []})
+                            one_round(browser, server, s, path, checker, PROFILES[profile], {"cold": [], "warm": []})
                 for r in range(args.rounds):
                     for profile in args.profiles:
                         order = [(s, pg) for s in sites for pg in pages]
-                        order = order[r % len(order):] + order[:r % len(order)]  # rotate: no fixed position
+                        order = order[r % len(order) :] + order[: r % len(order)]  # rotate: no fixed position
                         for s, pg in order:
                             path, checker = pages[pg]
                             one_round(browser, server, s, path, checker, PROFILES[profile], data[profile][s][pg])
@@ -285,8 +302,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.lighthouse_runs and LIGHTHOUSE.exists():
                 for s in sites:
                     for pg, (path, _) in pages.items():
-                        runs = [lighthouse(server.url(f"{s}/{path}"), Path(tmp) / f"lh-{s}-{pg}-{i}.json")
-                                for i in range(args.lighthouse_runs)]
+                        runs = [
+                            lighthouse(server.url(f"{s}/{path}"), Path(tmp) / f"lh-{s}-{pg}-{i}.json")
+                            for i in range(args.lighthouse_runs)
+                        ]
                         best = sorted(runs, key=lambda x: x["performance"])[len(runs) // 2]
                         lh.setdefault(s, {})[pg] = {**best, "performance runs": [x["performance"] for x in runs]}
             elif args.lighthouse_runs:
@@ -298,13 +317,13 @@ def main(argv: list[str] | None = None) -> int:
             for profile in args.profiles:
                 for pg in pages:
                     for m in data[profile][s][pg]["cold"]:
-                        urls = [u[len(prefix) + len(s) + 1:] for u in m.pop("urls") if u.startswith(prefix + s + "/")]
+                        urls = [u[len(prefix) + len(s) + 1 :] for u in m.pop("urls") if u.startswith(prefix + s + "/")]
                         m["sizes"] = sizes(path, urls)
                         m["runtime sizes"] = sizes(path, [u for u in urls if "assets/checker/" in u])
                     for m in data[profile][s][pg]["warm"]:
                         m.pop("urls", None)
     record = report(args, sites, data, lh if args.lighthouse_runs else {})
-    out = args.record or RESULTS / f"widget-{_dt.datetime.now(_dt.timezone.utc):%Y%m%dT%H%M%SZ}.json"
+    out = args.record or RESULTS / f"widget-{_dt.datetime.now(_dt.UTC):%Y%m%dT%H%M%SZ}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     print(f"\nrecord: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
@@ -318,14 +337,19 @@ def fmt(v, unit="ms"):
 
 
 def report(args, sites, data, lh) -> dict:
-    record = {"when": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-              "machine": f"{platform.machine()}, {os.cpu_count()} cores", "rounds": args.rounds,
-              "pages": {"guide": args.plain, "checker": args.checker}, "profiles": {}, "lighthouse": lh}
+    record = {
+        "when": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "rounds": args.rounds,
+        "pages": {"guide": args.plain, "checker": args.checker},
+        "profiles": {},
+        "lighthouse": lh,
+    }
     print(f"{args.rounds} rounds per profile; cold = fresh context, warm = same context, second visit.")
     print("Each cell: median [min-max] in ms (bytes: KiB received, gzip as served).")
     for profile, by_site in data.items():
         print(f"\n## {profile}")
-        print(f"| site | page | visit | first paint | FCP | LCP | load | ready | KiB |")
+        print("| site | page | visit | first paint | FCP | LCP | load | ready | KiB |")
         print("|---|---|---|---:|---:|---:|---:|---:|---:|")
         rec = record["profiles"][profile] = {}
         for s, by_page in by_site.items():
@@ -336,10 +360,15 @@ def report(args, sites, data, lh) -> dict:
                         vals = [m.get(key) for m in loads]
                         row[key] = {"median": med(vals), "min": spread(vals)[0], "max": spread(vals)[1], "runs": vals}
                     rec.setdefault(s, {}).setdefault(pg, {})[v] = row
-                    cell = lambda k, u="ms": (f"{fmt(row[k]['median'], u)} [{fmt(row[k]['min'], u)}-{fmt(row[k]['max'], u)}]"
-                                              if row[k]["median"] is not None else "-")
-                    print(f"| {s} | {pg} | {v} | {cell('fp')} | {cell('fcp')} | {cell('lcp')} | {cell('load')} "
-                          f"| {cell('ready')} | {cell('bytes', 'KiB')} |")
+                    cell = lambda k, u="ms": (
+                        f"{fmt(row[k]['median'], u)} [{fmt(row[k]['min'], u)}-{fmt(row[k]['max'], u)}]"
+                        if row[k]["median"] is not None
+                        else "-"
+                    )
+                    print(
+                        f"| {s} | {pg} | {v} | {cell('fp')} | {cell('fcp')} | {cell('lcp')} | {cell('load')} "
+                        f"| {cell('ready')} | {cell('bytes', 'KiB')} |"
+                    )
         print()
         for s in by_site:
             r = rec[s]
@@ -349,8 +378,8 @@ def report(args, sites, data, lh) -> dict:
                 "checker LCP / guide LCP (cold)": c["cold"]["lcp"]["median"] / g["cold"]["lcp"]["median"],
                 "checker ready / guide load (cold)": c["cold"]["ready"]["median"] / g["cold"]["load"]["median"],
                 "checker ready / guide load (warm)": c["warm"]["ready"]["median"] / g["warm"]["load"]["median"],
-                "checker bytes until ready / guide bytes until load (cold)":
-                    c["cold"]["bytes"]["median"] / g["cold"]["bytes"]["median"],
+                "checker bytes until ready / guide bytes until load (cold)": c["cold"]["bytes"]["median"]
+                / g["cold"]["bytes"]["median"],
             }
             rec[s]["ratios"] = ratios
             print(f"{s}: " + "; ".join(f"{k} {v:.2f}" for k, v in ratios.items()))
@@ -359,23 +388,33 @@ def report(args, sites, data, lh) -> dict:
                 steps = {k: med([t[k] for t in traces]) for k in traces[0] if k != "compile API"}
                 steps["compile API"] = traces[0]["compile API"]
                 rec[s]["checker start-up (cold, median ms)"] = steps
-                print(f"  {s} checker start-up, cold (median ms): "
-                      + "; ".join(f"{k} {v:.0f}" if isinstance(v, float) else f"{k} {v}" for k, v in steps.items()))
+                print(
+                    f"  {s} checker start-up, cold (median ms): "
+                    + "; ".join(f"{k} {v:.0f}" if isinstance(v, float) else f"{k} {v}" for k, v in steps.items())
+                )
             for pg in ("guide", "checker"):
                 sz = data[profile][s][pg]["cold"][-1]["sizes"]
                 rsz = data[profile][s][pg]["cold"][-1]["runtime sizes"]
                 rec[s][pg]["files until ready/load (bytes)"] = {"all": sz, "checker runtime": rsz}
-                print(f"  {s} {pg}: files until {'ready' if pg == 'checker' else 'load'}: raw {sz['raw'] / 1024:.0f} KiB, "
-                      f"gzip {sz['gzip'] / 1024:.0f} KiB, brotli {sz['brotli'] / 1024:.0f} KiB"
-                      + (f" (runtime: raw {rsz['raw'] / 1024:.0f}, gzip {rsz['gzip'] / 1024:.0f}, "
-                         f"brotli {rsz['brotli'] / 1024:.0f} KiB)" if rsz["raw"] else ""))
+                print(
+                    f"  {s} {pg}: files until {'ready' if pg == 'checker' else 'load'}: raw {sz['raw'] / 1024:.0f} KiB, "
+                    f"gzip {sz['gzip'] / 1024:.0f} KiB, brotli {sz['brotli'] / 1024:.0f} KiB"
+                    + (
+                        f" (runtime: raw {rsz['raw'] / 1024:.0f}, gzip {rsz['gzip'] / 1024:.0f}, "
+                        f"brotli {rsz['brotli'] / 1024:.0f} KiB)"
+                        if rsz["raw"]
+                        else ""
+                    )
+                )
             g_sz = data[profile][s]["guide"]["cold"][-1]["sizes"]
             c_sz = data[profile][s]["checker"]["cold"][-1]["sizes"]
             ratios["compressed bytes until ready / guide's (gzip)"] = c_sz["gzip"] / g_sz["gzip"]
             ratios["compressed bytes until ready / guide's (brotli)"] = c_sz["brotli"] / g_sz["brotli"]
-            print(f"  {s}: compressed bytes, checker until ready / guide until load: "
-                  f"gzip {ratios['compressed bytes until ready / guide' + chr(39) + 's (gzip)']:.2f}, "
-                  f"brotli {ratios['compressed bytes until ready / guide' + chr(39) + 's (brotli)']:.2f}")
+            print(
+                f"  {s}: compressed bytes, checker until ready / guide until load: "
+                f"gzip {ratios['compressed bytes until ready / guide' + chr(39) + 's (gzip)']:.2f}, "
+                f"brotli {ratios['compressed bytes until ready / guide' + chr(39) + 's (brotli)']:.2f}"
+            )
             statuses = {m.get("status") for m in data[profile][s]["checker"]["cold"]}
             rec[s]["checker statuses"] = sorted(str(x) for x in statuses)
     if lh:
@@ -384,8 +423,10 @@ def report(args, sites, data, lh) -> dict:
         print("|---|---|---:|---:|---:|---:|---:|---|")
         for s, by_page in lh.items():
             for pg, r in by_page.items():
-                print(f"| {s} | {pg} | {r['performance']:.2f} | {r['accessibility']:.2f} | {r['fcp']:.0f} "
-                      f"| {r['lcp']:.0f} | {r['tbt']:.0f} | {', '.join(r['failed a11y']) or '-'} |")
+                print(
+                    f"| {s} | {pg} | {r['performance']:.2f} | {r['accessibility']:.2f} | {r['fcp']:.0f} "
+                    f"| {r['lcp']:.0f} | {r['tbt']:.0f} | {', '.join(r['failed a11y']) or '-'} |"
+                )
     return record
 
 

@@ -17,7 +17,8 @@ options), so the widget finds the form without re-deriving any of it.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jinja2
 
@@ -36,8 +37,11 @@ def script_json(data: Any) -> str:
     """JSON that is safe inside ``<script type="application/json">``: it cannot close the element."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
     return (
-        text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
     )
 
 
@@ -81,8 +85,9 @@ def _control(spec: dict, key: str, cid: str) -> dict:
         "format": "Write the date as YYYY-MM-DD, for example 2024-08-15." if kind == "date" else "",
         "unit": spec.get("unit") or "",
         # A radio's own id; a select's options have none.
-        "options": [{"value": v, "label": text, **({"id": f"{cid}-{v}"} if widget == "radios" else {})}
-                    for v, text in options],
+        "options": [
+            {"value": v, "label": text, **({"id": f"{cid}-{v}"} if widget == "radios" else {})} for v, text in options
+        ],
         # What a link to the question (the error summary's) moves the focus to: the first radio of a group.
         "focus_id": f"{cid}-{options[0][0]}" if widget == "radios" else cid,
         "inline": kind == "boolean",
@@ -99,17 +104,19 @@ def form_questions(pathway: dict) -> list[dict]:
                 _control(f, entry_key(name, INDEX, f["name"]), control_id(name, INDEX, f["name"]))
                 for f in spec["fields"]
             ]
-            out.append({
-                "key": name,
-                "id": control_id(name),
-                "error_id": f"{control_id(name)}-error",
-                "kind": "list",
-                "widget": "list",
-                "label": spec["label"],
-                "hint": spec.get("hint") or "",
-                "fields": fields,
-                "max_entries": spec.get("max_entries"),
-            })
+            out.append(
+                {
+                    "key": name,
+                    "id": control_id(name),
+                    "error_id": f"{control_id(name)}-error",
+                    "kind": "list",
+                    "widget": "list",
+                    "label": spec["label"],
+                    "hint": spec.get("hint") or "",
+                    "fields": fields,
+                    "max_entries": spec.get("max_entries"),
+                }
+            )
         else:
             out.append(_control(spec, name, control_id(name)))
     return out
@@ -219,8 +226,9 @@ def _by_jurisdiction(content: Content) -> dict[str, list[Any]]:
     return out
 
 
-def pages(content: Content, env: jinja2.Environment,
-          made: Callable[[str, Callable[[Content], str]], str]) -> list[tuple[str, str, str]]:
+def pages(
+    content: Content, env: jinja2.Environment, made: Callable[[str, Callable[[Content], str]], str]
+) -> list[tuple[str, str, str]]:
     """The checker pages and their index: (docs-relative path, Markdown, content file).
 
     ``made(page, make)``: the page's Markdown, as :func:`certkb.render.pages` makes each page
@@ -231,12 +239,22 @@ def pages(content: Content, env: jinja2.Environment,
     out = []
     for pid in content.compiled:  # compiled once, by the loader
         page = content.checker_page(pid)
-        out.append((page, made(page, lambda c, pid=pid: render_checker(c, pid, c.compiled[pid], env)),
-                    content.files[("pathway", pid)]))
+        out.append(
+            (
+                page,
+                made(page, lambda c, pid=pid: render_checker(c, pid, c.compiled[pid], env)),
+                content.files[("pathway", pid)],
+            )
+        )
     for cid in content.compiled_choosers:
         page = content.checker_page(cid)
-        out.append((page, made(page, lambda c, cid=cid: render_checker(c, cid, c.compiled_choosers[cid], env)),
-                    content.files[("chooser", cid)]))
+        out.append(
+            (
+                page,
+                made(page, lambda c, cid=cid: render_checker(c, cid, c.compiled_choosers[cid], env)),
+                content.files[("chooser", cid)],
+            )
+        )
     out.append((CHECKERS_INDEX, made(CHECKERS_INDEX, lambda c: render_checkers(c, env)), "pathways"))
     return out
 
@@ -245,8 +263,10 @@ def navigation(content: Content) -> list[Any]:
     """The "Eligibility checkers" nav section, by jurisdiction (empty when there are no pathways)."""
     if not content.pathways:
         return []
-    groups = [{content.jurisdictions[jid].name: [{item.title: content.checker_page(item.id)} for item in items]}
-              for jid, items in _by_jurisdiction(content).items()]
+    groups = [
+        {content.jurisdictions[jid].name: [{item.title: content.checker_page(item.id)} for item in items]}
+        for jid, items in _by_jurisdiction(content).items()
+    ]
     return [{"Eligibility checkers": [CHECKERS_INDEX, *groups]}]
 
 

@@ -56,8 +56,14 @@ def validate(content_dir: Path, output_format: str = "text") -> int:
             print(github_annotation(warning, "warning"))
         else:
             print(f"{warning.path}:{warning.line}:{warning.column}: warning: {warning.message}", file=sys.stderr)
-    counts = [(len(content.guides), "guide"), (len(content.pathways), "pathway"), (len(content.choosers), "chooser"),
-              (len(content.facts), "fact"), (len(content.glossary), "glossary term"), (len(content.sources), "source")]
+    counts = [
+        (len(content.guides), "guide"),
+        (len(content.pathways), "pathway"),
+        (len(content.choosers), "chooser"),
+        (len(content.facts), "fact"),
+        (len(content.glossary), "glossary term"),
+        (len(content.sources), "source"),
+    ]
     print("Content is valid: " + ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts) + ".")
     return 0
 
@@ -71,7 +77,9 @@ def schema(out_dir: Path, check: bool) -> int:
             print(f"{out_dir / name} is out of date with the content model; run `make schemas`", file=sys.stderr)
         return 1 if stale else 0
     changed = schemas.write_all(out_dir)
-    print(f"Wrote {', '.join(str(out_dir / n) for n in changed)}." if changed else f"Schemas in {out_dir} are up to date.")
+    print(
+        f"Wrote {', '.join(str(out_dir / n) for n in changed)}." if changed else f"Schemas in {out_dir} are up to date."
+    )
     return 0
 
 
@@ -80,8 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check every content file and report every problem")
     v.add_argument("content_dir", nargs="?", default="content", type=Path)
-    v.add_argument("--format", choices=FORMATS, default="text", dest="output_format",
-                   help="text: file:line:col: message on stderr; github: GitHub Actions annotations on stdout")
+    v.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        dest="output_format",
+        help="text: file:line:col: message on stderr; github: GitHub Actions annotations on stdout",
+    )
     s = sub.add_parser("schema", help="write the JSON Schemas editors use, generated from the content model")
     s.add_argument("out_dir", nargs="?", default="schemas", type=Path)
     s.add_argument("--check", action="store_true", help="write nothing; exit 1 if any schema is out of date")

@@ -85,10 +85,24 @@ META_NAME = "Content-Security-Policy"
 # Script types the browser executes (https://html.spec.whatwg.org/#prepare-the-script-element):
 # no type, an empty type, a JavaScript MIME type, or "module". Anything else is a data block.
 _JS_TYPES = {
-    "", "module", "text/javascript", "application/javascript", "application/ecmascript",
-    "application/x-ecmascript", "application/x-javascript", "text/ecmascript", "text/javascript1.0",
-    "text/javascript1.1", "text/javascript1.2", "text/javascript1.3", "text/javascript1.4",
-    "text/javascript1.5", "text/jscript", "text/livescript", "text/x-ecmascript", "text/x-javascript",
+    "",
+    "module",
+    "text/javascript",
+    "application/javascript",
+    "application/ecmascript",
+    "application/x-ecmascript",
+    "application/x-javascript",
+    "text/ecmascript",
+    "text/javascript1.0",
+    "text/javascript1.1",
+    "text/javascript1.2",
+    "text/javascript1.3",
+    "text/javascript1.4",
+    "text/javascript1.5",
+    "text/jscript",
+    "text/livescript",
+    "text/x-ecmascript",
+    "text/x-javascript",
 }
 # PyScript marks the Python it runs with these script types and custom elements.
 _PYSCRIPT_TYPES = {"py", "mpy", "pyodide", "micropython"}
@@ -124,14 +138,12 @@ def _script_attrs(inside: str) -> types.MappingProxyType:
 
 # A script element: its start tag (attribute values may hold '>') and its text, which in
 # HTML runs to the first "</script" followed by a space, '/' or '>'.
-_SCRIPT_RE = re.compile(
-    r"<script\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(.*?)</script[\s/>]", re.IGNORECASE | re.DOTALL
-)
-_PYSCRIPT_TAG = r"(?:%s)[\s/>]" % "|".join(sorted(_PYSCRIPT_TAGS))  # a PyScript tag's name, after its '<'
+_SCRIPT_RE = re.compile(r"<script\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(.*?)</script[\s/>]", re.IGNORECASE | re.DOTALL)
+_PYSCRIPT_TAG = r"(?:{})[\s/>]".format("|".join(sorted(_PYSCRIPT_TAGS)))  # a PyScript tag's name, after its '<'
 _PYSCRIPT_TAG_RE = re.compile("<" + _PYSCRIPT_TAG, re.IGNORECASE)
 # Where either can start, in one pass over the page's '<'s (a pass over a large page costs about as
 # much as reading its scripts): group 1 for _SCRIPT_RE, otherwise a _PYSCRIPT_TAG_RE match.
-_EITHER_RE = re.compile(r"<(?=(script\b)|%s)" % _PYSCRIPT_TAG, re.IGNORECASE)
+_EITHER_RE = re.compile(r"<(?=(script\b)|" + _PYSCRIPT_TAG + ")", re.IGNORECASE)
 
 
 class _Scripts:

@@ -7,8 +7,9 @@ column, and a message in plain words. Loading collects them all and raises one
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from checker import engine
 

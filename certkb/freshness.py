@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import jinja2
 
@@ -52,7 +52,7 @@ def today() -> _dt.date:
     """Today's date; the date of SOURCE_DATE_EPOCH when set (reproducible builds, tests)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.UTC).date()
     return _dt.date.today()
 
 
@@ -88,8 +88,14 @@ def _pathway_sources(pathway) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def reviews(content: Content, *, today: _dt.date, stale_after_months: int,
-            page_exists: Callable[[str], bool] | None = None, only_due: bool = False) -> list[Review]:
+def reviews(
+    content: Content,
+    *,
+    today: _dt.date,
+    stale_after_months: int,
+    page_exists: Callable[[str], bool] | None = None,
+    only_due: bool = False,
+) -> list[Review]:
     """Every guide and pathway, oldest review first; ``due`` when older than the limit.
 
     ``page_exists(docs_path)`` says whether a checker page is in the build; without
@@ -106,8 +112,18 @@ def reviews(content: Content, *, today: _dt.date, stale_after_months: int,
         due = guide.last_reviewed < cutoff
         if only_due and not due:
             continue
-        out.append(Review("guide", gid, guide.title, guide.last_reviewed, sources(guide.sources),
-                          str(content.files[("guide", gid)]), content.guide_page(gid), due))
+        out.append(
+            Review(
+                "guide",
+                gid,
+                guide.title,
+                guide.last_reviewed,
+                sources(guide.sources),
+                str(content.files[("guide", gid)]),
+                content.guide_page(gid),
+                due,
+            )
+        )
     for pid, pathway in content.pathways.items():
         due = pathway.last_reviewed < cutoff
         if only_due and not due:
@@ -116,8 +132,18 @@ def reviews(content: Content, *, today: _dt.date, stale_after_months: int,
         if page_exists is None or not page_exists(page):
             shown_in = [g for g in content.guides.values() if g.pathway == pid]
             page = content.guide_page(shown_in[0].id) if shown_in else None
-        out.append(Review("pathway", pid, pathway.title, pathway.last_reviewed, sources(_pathway_sources(pathway)),
-                          str(content.files[("pathway", pid)]), page, due))
+        out.append(
+            Review(
+                "pathway",
+                pid,
+                pathway.title,
+                pathway.last_reviewed,
+                sources(_pathway_sources(pathway)),
+                str(content.files[("pathway", pid)]),
+                page,
+                due,
+            )
+        )
     return sorted(out, key=lambda r: (r.last_reviewed, r.kind, r.title.lower(), r.id))
 
 
@@ -141,13 +167,23 @@ def warn_due(content: Content, *, today: _dt.date, stale_after_months: int) -> l
     for message in messages:
         log.log(REVIEW_DUE, message)
     if messages:
-        log.log(REVIEW_DUE, f"{len(messages)} page{'s are' if len(messages) != 1 else ' is'} due for review; "
-                            f"see the 'Review dates' page for staff. This does not stop the build.")
+        log.log(
+            REVIEW_DUE,
+            f"{len(messages)} page{'s are' if len(messages) != 1 else ' is'} due for review; "
+            f"see the 'Review dates' page for staff. This does not stop the build.",
+        )
     return messages
 
 
-def render_review_page(content: Content, env: jinja2.Environment, *, today: _dt.date, stale_after_months: int,
-                       page_exists: Callable[[str], bool] | None = None, rows: list[Review] | None = None) -> str:
+def render_review_page(
+    content: Content,
+    env: jinja2.Environment,
+    *,
+    today: _dt.date,
+    stale_after_months: int,
+    page_exists: Callable[[str], bool] | None = None,
+    rows: list[Review] | None = None,
+) -> str:
     """The staff page listing every guide and pathway by review date (template ``review.md.j2``).
 
     ``rows``: :func:`reviews` of the content with the same arguments, when the caller has them.

@@ -43,8 +43,16 @@ CSP_HEADER = "Content-Security-Policy"
 
 # Browser features the site never uses, refused to it and to anything it could embed.
 # Only features Chromium knows: an unknown name is logged as an error on every page.
-DENIED_FEATURES = ("accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone",
-                   "payment", "usb")
+DENIED_FEATURES = (
+    "accelerometer",
+    "camera",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+)
 
 # Sent with every response, whatever it is.
 COMMON = (
@@ -78,8 +86,15 @@ MIME_TYPES = {
 }
 DEFAULT_TYPE = "application/octet-stream"
 # Text types nginx labels with charset=utf-8 (HTML always is).
-CHARSET_TYPES = ("text/css", "text/javascript", "text/plain", "text/x-python", "application/json",
-                 "application/xml", "image/svg+xml")
+CHARSET_TYPES = (
+    "text/css",
+    "text/javascript",
+    "text/plain",
+    "text/x-python",
+    "application/json",
+    "application/xml",
+    "image/svg+xml",
+)
 
 
 def base_path(site_url: str | None) -> str:
@@ -155,7 +170,7 @@ def _extensions(site_dir: Path) -> set[str]:
 def _extension(name: str) -> str:
     """Path.suffix's extension of a file name, lower case, without the dot ('' for none)."""
     dot = name.rfind(".")
-    return name[dot + 1:].lower() if 0 < dot < len(name) - 1 else ""
+    return name[dot + 1 :].lower() if 0 < dot < len(name) - 1 else ""
 
 
 def _nginx_value(value: str) -> str:
@@ -223,5 +238,7 @@ def write(site_dir: Path, policies: Policies, base: str) -> list[str]:
     types, unknown = mime_types(site_dir)
     (site_dir / NGINX_FILE).write_text(nginx_include(policies, base, types), encoding="utf-8")
     (site_dir / HEADERS_FILE).write_text(static_host_headers(policies, base), encoding="utf-8")
-    return [f"site files ending in .{ext} have no known MIME type: add it to MIME_TYPES in certkb/headers.py"
-            for ext in unknown]
+    return [
+        f"site files ending in .{ext} have no known MIME type: add it to MIME_TYPES in certkb/headers.py"
+        for ext in unknown
+    ]

@@ -17,7 +17,8 @@ every such field and checks that none of them becomes markup.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import markupsafe
 from markupsafe import Markup
@@ -60,10 +61,7 @@ def escape_nav_titles(items: Iterable[Any]) -> None:
     attribute of the page at this point) are escaped here.
     """
     for item in items:
-        if getattr(item, "is_page", False):
-            title = vars(item).get("title")
-        else:
-            title = getattr(item, "title", None)
+        title = vars(item).get("title") if getattr(item, "is_page", False) else getattr(item, "title", None)
         if isinstance(title, str) and not isinstance(title, Markup):
             item.title = escape(title)
         escape_nav_titles(getattr(item, "children", None) or [])

@@ -21,9 +21,10 @@ import posixpath
 import re
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -33,8 +34,16 @@ from .kinds import BY_TEXT_REF, KINDS, Kind, ref_values
 from .pathway import check_cases, check_chooser, check_pathway, compile_chooser, compile_pathway
 from .yamlpos import Located, load_located
 
-__all__ = ["Content", "ContentErrors", "SINGLE_FILES", "content_files", "display_path", "field_name",
-           "load_content", "validate_doc"]
+__all__ = [
+    "Content",
+    "ContentErrors",
+    "SINGLE_FILES",
+    "content_files",
+    "display_path",
+    "field_name",
+    "load_content",
+    "validate_doc",
+]
 
 # The files that must exist, and the model of each.
 SINGLE_FILES: dict[str, type[BaseModel]] = {k.file: k.model for k in KINDS if k.file}
@@ -163,7 +172,11 @@ def _sentence(err: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
     if kind == "string_pattern_mismatch":
         pattern = (err.get("ctx") or {}).get("pattern", "")
         if pattern.startswith("^https?"):
-            return loc, f"{name}: {_show(value)} is not a valid web address; write it in full, starting with https://", False
+            return (
+                loc,
+                f"{name}: {_show(value)} is not a valid web address; write it in full, starting with https://",
+                False,
+            )
         if pattern.startswith("^[a-z0-9]"):
             return loc, f"{name}: {_show(value)} is not a valid id; use lower-case letters, digits, '-' and '_'", False
         return loc, f"{name}: {_show(value)} is not in the expected form", False
@@ -192,8 +205,12 @@ def _sentence(err: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         ctx = err.get("ctx") or {}
         bound = next(iter(ctx.values()), "")
-        words = {"greater_than_equal": "at least", "less_than_equal": "at most",
-                 "greater_than": "more than", "less_than": "less than"}[kind]
+        words = {
+            "greater_than_equal": "at least",
+            "less_than_equal": "at most",
+            "greater_than": "more than",
+            "less_than": "less than",
+        }[kind]
         return loc, f"{name}: must be {words} {bound} (got {_show(value)})", False
     if kind == "value_error":
         message = str((err.get("ctx") or {}).get("error", err.get("msg", "")))
@@ -253,10 +270,8 @@ def display_path(path: Path, cwd: str | None = None) -> str:
             if rest is not None:
                 return rest
     try:
-        if cwd is None:
-            rel = os.path.relpath(path)
-        else:
-            rel = os.path.relpath(os.path.join(cwd, path), cwd)  # what relpath(path) computes, given cwd
+        # What relpath(path) computes, given cwd.
+        rel = os.path.relpath(path) if cwd is None else os.path.relpath(os.path.join(cwd, path), cwd)
     except ValueError:
         return str(path)
     return str(path) if rel.startswith("..") else rel
@@ -266,7 +281,7 @@ def _inside(text: str, folder: str) -> str | None:
     """What follows ``folder`` and a separator at the start of the path ``text``, or None when
     ``text`` does not start so (or names the folder itself, or has a double separator there)."""
     prefix = folder if folder.endswith(os.sep) else folder + os.sep
-    rest = text[len(prefix):]
+    rest = text[len(prefix) :]
     return rest if text.startswith(prefix) and rest and not rest.startswith(os.sep) else None
 
 
@@ -291,7 +306,6 @@ def _strings(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, str]]:
             yield from _strings(value, path + (i,))
 
 
-
 _ID_LINE = re.compile(r"^id:[ \t]*['\"]?([a-z0-9][a-z0-9_-]*)['\"]?[ \t]*(#.*)?$", re.MULTILINE)
 MAX_SCAN = 200_000
 
@@ -310,9 +324,12 @@ def _unique(items: list[tuple[str, Located, tuple]], what: str, errors: list[Con
         if ident in seen:
             first_doc, first_path = seen[ident]
             first = first_doc.error(first_path + (key,), "")  # where, only for a duplicate
-            errors.append(doc.error(
-                path + (key,), f"duplicate {what} '{ident}' (already used at {first.path}:{first.line}:{first.column})"
-            ))
+            errors.append(
+                doc.error(
+                    path + (key,),
+                    f"duplicate {what} '{ident}' (already used at {first.path}:{first.line}:{first.column})",
+                )
+            )
         else:
             seen[ident] = (doc, path)
 
@@ -430,7 +447,9 @@ class _Loader:
         # list here made loading grow as the square of the number of guides).
         if value not in known and value not in self.unloaded.get(kind, ()):
             known = list(known)
-            self.errors.append(doc.error(path, f"{field_name(path)}: no {kind} has the id '{value}'{did_you_mean(value, known)}"))
+            self.errors.append(
+                doc.error(path, f"{field_name(path)}: no {kind} has the id '{value}'{did_you_mean(value, known)}")
+            )
 
     def check_references(self) -> None:
         """Every reference field (kinds.Ref) and every {kind:ID} in text names an item that exists."""
@@ -447,9 +466,13 @@ class _Loader:
             kind = BY_TEXT_REF[word]
             known = self.content.items[kind.name]
             if ident not in known and ident not in self.unloaded[kind.name]:
-                self.errors.append(doc.error(
-                    path, f"{field_name(path)}: {{{word}:{ident}}} refers to no {kind.called}{did_you_mean(ident, known)}"
-                ))
+                self.errors.append(
+                    doc.error(
+                        path,
+                        f"{field_name(path)}: {{{word}:{ident}}} refers to no "
+                        f"{kind.called}{did_you_mean(ident, known)}",
+                    )
+                )
 
     # --- what one kind needs beyond its model and its references ---
 
@@ -469,14 +492,18 @@ class _Loader:
             if c.guides.get(guide.id) is guide:
                 folder = Path(f.rel).parent.name
                 if folder != guide.jurisdiction and j is not None:
-                    self.errors.append(f.doc.error(
-                        ("jurisdiction",), f"jurisdiction: '{guide.jurisdiction}' does not match the folder "
-                                           f"'guides/{folder}/' this file is in; move the file or fix the field"))
+                    self.errors.append(
+                        f.doc.error(
+                            ("jurisdiction",),
+                            f"jurisdiction: '{guide.jurisdiction}' does not match the folder "
+                            f"'guides/{folder}/' this file is in; move the file or fix the field",
+                        )
+                    )
 
     def check_pathways(self) -> None:
         """Each pathway's own checks, its compilation (once), its cases, and a guide that shows it."""
         c = self.content
-        for f, path, pathway in self.loaded():
+        for f, _path, pathway in self.loaded():
             if f.kind.name != "pathway":
                 continue
             errors, rules = check_pathway(pathway, f.doc)
@@ -497,9 +524,14 @@ class _Loader:
             if pid not in shown:
                 # A warning, not an error: the checker works and is listed with the others, so a new
                 # pathway file can go live before its guide is written.
-                c.warnings.append(c.places[("pathway", pid)][0].error(
-                    ("id",), f"id: no upgrade guide shows this pathway yet; give the guide that describes this "
-                             f"upgrade the line 'pathway: {pid}'", key=True))
+                c.warnings.append(
+                    c.places[("pathway", pid)][0].error(
+                        ("id",),
+                        f"id: no upgrade guide shows this pathway yet; give the guide that describes this "
+                        f"upgrade the line 'pathway: {pid}'",
+                        key=True,
+                    )
+                )
 
     def _pathways_guides_show(self) -> set[str] | None:
         """The pathway ids guides name in 'pathway:' (None when a broken guide cannot be read for it)."""
@@ -517,16 +549,19 @@ class _Loader:
                 return None
         return shown
 
-
     def check_choosers(self) -> None:
         """Each chooser's own checks (once its pathways have compiled), its compilation and its cases."""
         c = self.content
-        for f, path, chooser in self.loaded():
+        for f, _path, chooser in self.loaded():
             if f.kind.name != "chooser":
                 continue
             errors = check_chooser(chooser, f.doc, c.compiled)
             self.errors.extend(errors)
-            if not errors and all(pid in c.compiled for pid in chooser.pathways) and c.choosers.get(chooser.id) is chooser:
+            if (
+                not errors
+                and all(pid in c.compiled for pid in chooser.pathways)
+                and c.choosers.get(chooser.id) is chooser
+            ):
                 c.compiled_choosers[chooser.id] = compile_chooser(chooser, c.compiled)
 
 

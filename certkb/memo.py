@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import hashlib
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from .kinds import KINDS
 from .loader import Content
@@ -181,8 +181,12 @@ class PageMemo:
         """
         self._used.add(page)
         entry = self.entries.get(page)
-        if (entry is not None and entry.templates == self._templates and _same(entry.inputs, inputs)
-                and self._unchanged(entry.reads)):
+        if (
+            entry is not None
+            and entry.templates == self._templates
+            and _same(entry.inputs, inputs)
+            and self._unchanged(entry.reads)
+        ):
             self.kept += 1
             return entry.markdown
         reads: dict = {}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import re
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -50,10 +50,8 @@ def _destination(raw: str) -> str:
 def _no_html(value: str) -> str:
     match = _HTML_RE.search(value)
     if match:
-        snippet = value[match.start(): match.start() + 12].split("\n")[0]
-        raise ValueError(
-            f"HTML is not allowed in content text (found '{snippet}'); write plain Markdown instead"
-        )
+        snippet = value[match.start() : match.start() + 12].split("\n")[0]
+        raise ValueError(f"HTML is not allowed in content text (found '{snippet}'); write plain Markdown instead")
     destinations = [_destination(d) for d in _LINK_DEST_RE.findall(value) + _REF_DEF_RE.findall(value)]
     for dest in destinations:
         scheme = _SCHEME_RE.match(dest)
@@ -68,8 +66,10 @@ def _no_html(value: str) -> str:
     if "![" in value and len(images) < value.count("!["):
         images += [_destination(d) for d in _REF_DEF_RE.findall(value)]  # reference-style images
     if any(_SCHEME_RE.match(d) or d.startswith("//") for d in images):
-        raise ValueError("images must be files of this site, not addresses on other sites "
-                         "(the page would ask the other site for them)")
+        raise ValueError(
+            "images must be files of this site, not addresses on other sites "
+            "(the page would ask the other site for them)"
+        )
     return value
 
 
@@ -100,7 +100,10 @@ Markdown = Annotated[
     str,
     StringConstraints(min_length=1, max_length=20_000),
     AfterValidator(_no_html),
-    Field(description="Markdown text (no HTML). {fact:ID}, {guide:ID}, {checker:ID} and {term:ABBR} insert shared facts, links and spelled-out terms."),
+    Field(
+        description="Markdown text (no HTML). {fact:ID}, {guide:ID}, {checker:ID} and {term:ABBR} insert shared "
+        "facts, links and spelled-out terms."
+    ),
 ]
 WebUrl = Annotated[
     str,
@@ -122,9 +125,9 @@ class Source(Strict):
     id: Id
     title: PlainText = Field(description="The page's title as the agency publishes it.")
     agency: PlainText = Field(description="The agency that publishes the page.")
-    url: Optional[WebUrl] = Field(default=None, description="The page's address, where known.")
+    url: WebUrl | None = Field(default=None, description="The page's address, where known.")
     retrieved: _dt.date = Field(description="The date our copy was taken, YYYY-MM-DD.")
-    note: Optional[PlainText] = None
+    note: PlainText | None = None
 
 
 class SourcesFile(Strict):
@@ -145,8 +148,9 @@ class Jurisdiction(Strict):
     agency: PlainText = Field(description="The certifying agency's name.")
     summary: Markdown
     topics: list[Topic] = Field(min_length=1, description="Navigation sections, in order.")
-    home_card: Optional[Markdown] = Field(
-        default=None, description="The text of this jurisdiction's card on the home page; by default its summary.")
+    home_card: Markdown | None = Field(
+        default=None, description="The text of this jurisdiction's card on the home page; by default its summary."
+    )
 
 
 class JurisdictionsFile(Strict):
@@ -176,8 +180,8 @@ class Term(Strict):
         description="The abbreviation exactly as it appears in text, e.g. 'IPC'."
     )
     definition: PlainText
-    jurisdiction: Optional[Id] = None
-    source: Optional[Id] = None
+    jurisdiction: Id | None = None
+    source: Id | None = None
 
 
 class GlossaryFile(Strict):
@@ -190,26 +194,26 @@ class GlossaryFile(Strict):
 class Step(Strict):
     text: Markdown
     details: list[Markdown] = Field(default_factory=list, description="Sub-points of this step.")
-    note: Optional[Markdown] = None
-    warning: Optional[Markdown] = None
+    note: Markdown | None = None
+    warning: Markdown | None = None
 
 
 class Section(Strict):
     heading: PlainText
-    text: Optional[Markdown] = None
+    text: Markdown | None = None
     items: list[Markdown] = Field(default_factory=list)
 
 
 class Note(Strict):
     kind: Literal["note", "tip", "warning", "info"] = "note"
-    title: Optional[PlainText] = None
+    title: PlainText | None = None
     text: Markdown
 
 
 class Link(Strict):
     label: PlainText = Field(description="The link's label, exactly as the agency's page shows it.")
     text: Markdown = Field(description="What the link leads to, in our words.")
-    url: Optional[WebUrl] = None
+    url: WebUrl | None = None
 
 
 class Guide(Strict):
@@ -221,12 +225,13 @@ class Guide(Strict):
     order: int = Field(default=100, ge=0, le=10_000, description="Position within its topic (smaller first).")
     last_reviewed: _dt.date
     sources: list[Id] = Field(min_length=1)
-    intro: Optional[Markdown] = None
+    intro: Markdown | None = None
     steps: list[Step] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list, description="Portal links described on the agency's page.")
     notes: list[Note] = Field(default_factory=list)
-    pathway: Optional[Id] = Field(default=None, description="Show this upgrade pathway's requirements and checker link.")
-    chooser: Optional[Id] = Field(
-        default=None, description="Show this chooser's pathways' requirements, and links to it and to their checkers.")
+    pathway: Id | None = Field(default=None, description="Show this upgrade pathway's requirements and checker link.")
+    chooser: Id | None = Field(
+        default=None, description="Show this chooser's pathways' requirements, and links to it and to their checkers."
+    )
     related: list[Id] = Field(default_factory=list, description="Ids of related guides.")

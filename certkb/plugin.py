@@ -84,7 +84,8 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
                 log.error(str(error))
             count = len(exc.errors)
             raise PluginError(
-                f"{count} problem{'s' if count != 1 else ''} in the content; nothing was built. Fix the lines above and build again."
+                f"{count} problem{'s' if count != 1 else ''} in the content; nothing was built. "
+                "Fix the lines above and build again."
             ) from None
         self.env = render.make_env(self.config.templates, self.template_code)
         if self.incremental is None:  # under `serve --dirty`, pages not built keep their policy
@@ -142,8 +143,9 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         rows = freshness.reviews(self.content, today=today, stale_after_months=months, page_exists=page_exists)
 
         def make(content) -> str:  # content: the memo's Recorder under serve, the content itself otherwise
-            return freshness.render_review_page(content, self.env, today=today, stale_after_months=months,
-                                                page_exists=page_exists, rows=rows)
+            return freshness.render_review_page(
+                content, self.env, today=today, stale_after_months=months, page_exists=page_exists, rows=rows
+            )
 
         if self.memo is None:
             return make(self.content)
@@ -174,9 +176,14 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
                 self.preview.start_build(config, files)
             if self.incremental is not None:
                 self._files = files
-                self.incremental.start(config, files, nav, extra_markdown=self._extra_markdown,
-                                       content_dir=Path(self.config.content_dir),
-                                       shared=self.runtime.boot if self.runtime else "")
+                self.incremental.start(
+                    config,
+                    files,
+                    nav,
+                    extra_markdown=self._extra_markdown,
+                    content_dir=Path(self.config.content_dir),
+                    shared=self.runtime.boot if self.runtime else "",
+                )
                 pages = {f.dest_uri for f in files if f.is_documentation_page()}
                 self.policies.by_page = {uri: p for uri, p in self.policies.by_page.items() if uri in pages}
         return nav
@@ -243,9 +250,11 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         if self.config.enabled and self.incremental is not None:
             # The whole site's search index; no page that is gone (before the headers list the files).
             self.incremental.finish(config, self._files, self._search(config))
-            log.info(f"Live preview: {len(self.incremental.built)} page(s) built, "
-                     f"{len(self.incremental.saved) - len(self.incremental.built)} unchanged and kept; "
-                     f"{len(self.memo.rendered)} generated from content again, {self.memo.kept} unchanged")
+            log.info(
+                f"Live preview: {len(self.incremental.built)} page(s) built, "
+                f"{len(self.incremental.saved) - len(self.incremental.built)} unchanged and kept; "
+                f"{len(self.memo.rendered)} generated from content again, {self.memo.kept} unchanged"
+            )
         # The same policies, with the headers a meta tag cannot carry, as nginx and _headers files.
         if self.config.enabled and self.config.csp:
             for problem in headers.write(Path(config.site_dir), self.policies, headers.base_path(config.site_url)):

@@ -52,11 +52,27 @@ class TemplateCode(jinja2.BytecodeCache):
 
     @staticmethod
     def _options(env: jinja2.Environment) -> tuple:
-        return (env.block_start_string, env.block_end_string, env.variable_start_string, env.variable_end_string,
-                env.comment_start_string, env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix,
-                env.trim_blocks, env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline, env.optimized,
-                env.is_async, tuple(sorted(env.extensions)), repr(env.finalize), repr(env.autoescape),
-                getattr(env, "newstyle_gettext", None), repr(sorted(env.policies.items())))
+        return (
+            env.block_start_string,
+            env.block_end_string,
+            env.variable_start_string,
+            env.variable_end_string,
+            env.comment_start_string,
+            env.comment_end_string,
+            env.line_statement_prefix,
+            env.line_comment_prefix,
+            env.trim_blocks,
+            env.lstrip_blocks,
+            env.newline_sequence,
+            env.keep_trailing_newline,
+            env.optimized,
+            env.is_async,
+            tuple(sorted(env.extensions)),
+            repr(env.finalize),
+            repr(env.autoescape),
+            getattr(env, "newstyle_gettext", None),
+            repr(sorted(env.policies.items())),
+        )
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self.codes.get((self._options(bucket.environment), bucket.key))
@@ -87,7 +103,7 @@ class _Rendered:
     links_to_anchors: dict[str, dict[str, str]] | None
 
     @classmethod
-    def of(cls, page) -> "_Rendered":
+    def of(cls, page) -> _Rendered:
         links = getattr(page, "links_to_anchors", None)
         return cls(
             content=page.content,
@@ -111,8 +127,9 @@ def render_context(config, files) -> str:
     """What every page's rendering depends on besides its Markdown: extensions, pages, their
     addresses and edit links."""
     digest = hashlib.sha256()
-    digest.update(repr((config.markdown_extensions, config.mdx_configs, config.use_directory_urls,
-                        config.validation)).encode())
+    digest.update(
+        repr((config.markdown_extensions, config.mdx_configs, config.use_directory_urls, config.validation)).encode()
+    )
     for file in sorted(files, key=lambda f: f.src_uri):
         digest.update(f"\0{file.src_uri}\0{file.url}\0{file.inclusion}\0{file.edit_uri}".encode())
     return digest.hexdigest()
@@ -271,12 +288,12 @@ class Incremental:
         self._base_key = base.hexdigest()
         self._keys = {}
         for file in _pages(files):
-            key = hashlib.sha256(f"{shared_context}\0{file.src_uri}\0{file.content_string}\0"
-                                 f"{extra_markdown(file.src_uri)}".encode()).hexdigest()
+            key = hashlib.sha256(
+                f"{shared_context}\0{file.src_uri}\0{file.content_string}\0{extra_markdown(file.src_uri)}".encode()
+            ).hexdigest()
             self._keys[file.src_uri] = key
             file.is_modified = functools.partial(self._is_modified, file.src_uri)
-        self._build = {uri for uri, key in self._keys.items()
-                       if uri not in self.saved or self.saved[uri].key != key}
+        self._build = {uri for uri, key in self._keys.items() if uri not in self.saved or self.saved[uri].key != key}
         self._deciding = False
         self._nav = nav
         self._pending.clear()
@@ -287,8 +304,9 @@ class Incremental:
 
     def rendered(self, page) -> None:
         """on_page_content: a page read and rendered in this build."""
-        self._pending[page.file.src_uri] = _Page(key=self._keys[page.file.src_uri], markdown=page.markdown,
-                                                 meta=dict(page.meta), rendered=_Rendered.of(page))
+        self._pending[page.file.src_uri] = _Page(
+            key=self._keys[page.file.src_uri], markdown=page.markdown, meta=dict(page.meta), rendered=_Rendered.of(page)
+        )
 
     def decide(self, files) -> None:
         """on_env, once every page to read has been read: the others get what their last build
@@ -312,7 +330,7 @@ class Incremental:
         uri = page.file.src_uri
         self.built.append(uri)
         entries = search_plugin.search_index.entries if search_plugin is not None else []
-        mine = entries[self._search_mark:]
+        mine = entries[self._search_mark :]
         self._search_mark = len(entries)
         if uri not in self._pending:  # built again only for the navigation: as it was read last time
             old = self.saved[uri]
@@ -367,7 +385,9 @@ def nav_signature(items) -> list:
     for item in items:
         if getattr(item, "is_page", False):
             meta = item.meta or {}
-            out.append(("page", str(item.title), item.url, *(str(meta.get(k, "")) for k in ("icon", "subtitle", "status"))))
+            out.append(
+                ("page", str(item.title), item.url, *(str(meta.get(k, "")) for k in ("icon", "subtitle", "status")))
+            )
         elif getattr(item, "is_section", False):
             out.append(("section", str(item.title), nav_signature(item.children)))
         else:

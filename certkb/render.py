@@ -9,7 +9,8 @@ The MkDocs plugin only wires these into the build.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import jinja2
 
@@ -19,9 +20,26 @@ from .memo import PageMemo
 from .pathway import requirement_list
 from .templating import PageRenderer, common, indent, long_date, make_env, plain, yaml_string
 
-__all__ = ["HOME_CARDS", "PageRenderer", "abbreviations", "common", "indent", "long_date", "make_env", "nav_groups", "navigation", "pages",
-           "plain", "render_glossary", "render_guide", "render_home_cards", "render_jurisdiction", "sources_for",
-           "with_home_cards", "yaml_string"]
+__all__ = [
+    "HOME_CARDS",
+    "PageRenderer",
+    "abbreviations",
+    "common",
+    "indent",
+    "long_date",
+    "make_env",
+    "nav_groups",
+    "navigation",
+    "pages",
+    "plain",
+    "render_glossary",
+    "render_guide",
+    "render_home_cards",
+    "render_jurisdiction",
+    "sources_for",
+    "with_home_cards",
+    "yaml_string",
+]
 
 
 def sources_for(content: Content, ids: Iterable[str]) -> list[models.Source]:
@@ -132,7 +150,7 @@ def nav_groups(entries: list[Any], titles: list[str], size: int = NAV_GROUP) -> 
         span *= size
     out: list[Any] = []
     for start in range(0, len(entries), span):
-        part, names = entries[start:start + span], titles[start:start + span]
+        part, names = entries[start : start + span], titles[start : start + span]
         label = names[0] if len(names) == 1 else f"{names[0]} – {names[-1]}"
         out.append({label: nav_groups(part, names, size)})
     return out
@@ -147,8 +165,9 @@ def navigation(content: Content) -> list[Any]:
         for topic in j.topics:
             guides = content.guides_in(j.id, topic.id)
             if guides:
-                children.append({topic.title: nav_groups([content.guide_page(g.id) for g in guides],
-                                                         [g.title for g in guides])})
+                children.append(
+                    {topic.title: nav_groups([content.guide_page(g.id) for g in guides], [g.title for g in guides])}
+                )
         nav.append({j.name: children})
     nav += checker_page.navigation(content)
     nav.append({"Glossary": "glossary.md"})

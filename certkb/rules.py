@@ -82,8 +82,8 @@ def tokenize(text: str) -> list[Token]:
         if ch in "'\"":
             j = text.find(ch, i + 1)
             if j < 0:
-                raise RuleError(f"text starting {text[i:i + 12]!r} has no closing {ch}", i)
-            tokens.append(Token("str", text[i:j + 1], i, text[i + 1:j]))
+                raise RuleError(f"text starting {text[i : i + 12]!r} has no closing {ch}", i)
+            tokens.append(Token("str", text[i : j + 1], i, text[i + 1 : j]))
             i = j + 1
             continue
         if ch.isascii() and (ch.isalpha() or ch == "_"):
@@ -101,7 +101,7 @@ def tokenize(text: str) -> list[Token]:
         else:
             hint = " (write 'and', 'or', 'not')" if ch in "&|!" else ""
             hint = " (compare with '==')" if ch == "=" else hint
-            hint = f" (write '{text[i + 1]}=')" if text[i:i + 2] in ("=>", "=<") else hint
+            hint = f" (write '{text[i + 1]}=')" if text[i : i + 2] in ("=>", "=<") else hint
             raise RuleError(f"unexpected character '{ch}'{hint}", i)
     tokens.append(Token("end", "", n))
     return tokens
@@ -116,7 +116,7 @@ class Node:
     pos: int
     end: int
     value: Any = None
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
 
 
 class _Parser:
@@ -216,7 +216,9 @@ class _Parser:
         while not self.is_("]"):
             tok = self.tok
             if tok.kind != "str":
-                raise RuleError(f"a list after 'in' holds quoted choices like 'mo_public', not {self.describe(tok)}", tok.pos)
+                raise RuleError(
+                    f"a list after 'in' holds quoted choices like 'mo_public', not {self.describe(tok)}", tok.pos
+                )
             self.take()
             values.append(tok.value)
             if not self.is_("]"):
@@ -285,11 +287,17 @@ class _Parser:
                 raise RuleError(f"expected a name or a number, found '{tok.text}'", tok.pos)
             self.take()
             if self.is_("("):
-                raise RuleError(f"'{tok.text}(...)' is not a function of the rules{did_you_mean(tok.text, LIST_FUNCTIONS)}; "
-                                f"the functions are {', '.join(f + '(...)' for f in LIST_FUNCTIONS)}", tok.pos)
+                raise RuleError(
+                    f"'{tok.text}(...)' is not a function of the rules{did_you_mean(tok.text, LIST_FUNCTIONS)}; "
+                    f"the functions are {', '.join(f + '(...)' for f in LIST_FUNCTIONS)}",
+                    tok.pos,
+                )
             if self.is_("."):
-                raise RuleError(f"the fields of '{tok.text}' entries are added up inside sum(...), "
-                                f"e.g. sum({tok.text}.FIELD where CONDITION)", tok.pos)
+                raise RuleError(
+                    f"the fields of '{tok.text}' entries are added up inside sum(...), "
+                    f"e.g. sum({tok.text}.FIELD where CONDITION)",
+                    tok.pos,
+                )
             return Node("name", tok.pos, self.end_of(tok), tok.text)
         raise RuleError(f"expected a name or a number, found {self.describe(tok)}", tok.pos)
 
@@ -298,7 +306,9 @@ class _Parser:
         self.expect("(", "after 'sum'")
         lst = self.tok
         if lst.kind != "name" or lst.text in KEYWORDS:
-            raise RuleError("write sum(LIST.FIELD where CONDITION), e.g. sum(experience.years where contracted)", lst.pos)
+            raise RuleError(
+                "write sum(LIST.FIELD where CONDITION), e.g. sum(experience.years where contracted)", lst.pos
+            )
         self.take()
         self.expect(".", f"after '{lst.text}': write sum({lst.text}.FIELD ...)")
         fld = self.tok
@@ -310,7 +320,10 @@ class _Parser:
             self.take()
             cond = self.expr()
         close = self.expect(")", "to close sum(")
-        children = [Node("name", lst.pos, self.end_of(lst), lst.text), Node("name", fld.pos, self.end_of(fld), fld.text)]
+        children = [
+            Node("name", lst.pos, self.end_of(lst), lst.text),
+            Node("name", fld.pos, self.end_of(fld), fld.text),
+        ]
         if cond is not None:
             children.append(cond)
         return Node("sum", start.pos, self.end_of(close), None, children)
@@ -326,8 +339,11 @@ class _Parser:
             raise RuleError(f"write {word}(LIST where CONDITION), e.g. {word}(experience where contracted)", lst.pos)
         self.take()
         if self.is_("."):
-            raise RuleError(f"{word}(...) reads whole entries; write {word}({lst.text} where CONDITION), "
-                            f"naming the fields in the condition", self.tok.pos)
+            raise RuleError(
+                f"{word}(...) reads whole entries; write {word}({lst.text} where CONDITION), "
+                f"naming the fields in the condition",
+                self.tok.pos,
+            )
         children = [Node("name", lst.pos, self.end_of(lst), lst.text)]
         cond = None
         if self.is_("where"):
@@ -343,7 +359,7 @@ class _Parser:
             second = self.arith()
             children += [first, second]
         elif self.is_("between"):
-            raise RuleError(f"only years(...) takes 'between DATE and DATE'", self.tok.pos)
+            raise RuleError("only years(...) takes 'between DATE and DATE'", self.tok.pos)
         close = self.expect(")", f"to close {word}(")
         return Node(word, start.pos, self.end_of(close), None, children)
 
@@ -391,7 +407,7 @@ class _Compiler:
         self.time = False
 
     def src(self, node: Node) -> str:
-        text = " ".join(self.text[node.pos:node.end].split())
+        text = " ".join(self.text[node.pos : node.end].split())
         return text if len(text) <= 40 else text[:37] + "..."
 
     def what(self, node: Node, kind: str) -> str:
@@ -431,8 +447,10 @@ class _Compiler:
         if k in ("in", "notin"):
             left, kind, spec = self.compile(node.children[0], scope)
             if kind != "choice":
-                raise RuleError(f"'in' checks a choice against a list of its values; {self.what(node.children[0], kind)}",
-                                node.children[0].pos)
+                raise RuleError(
+                    f"'in' checks a choice against a list of its values; {self.what(node.children[0], kind)}",
+                    node.children[0].pos,
+                )
             values = node.children[1].value
             for v in values:
                 self.check_choice(spec, v, node.children[1])
@@ -449,8 +467,11 @@ class _Compiler:
                 return ["shift", a, years if k == "add" else -years], "date", None
             a, ka, _ = self.compile(left, scope)
             if ka == "date":
-                raise RuleError(f"{word} years to a date, e.g. 'issued_on + 4 years'; "
-                                f"{self.what(right, self.compile(right, scope)[1])}", right.pos)
+                raise RuleError(
+                    f"{word} years to a date, e.g. 'issued_on + 4 years'; "
+                    f"{self.what(right, self.compile(right, scope)[1])}",
+                    right.pos,
+                )
             if ka != "number":
                 raise RuleError(f"{word} numbers; {self.what(left, ka)}", left.pos)
             b, _ = self.need(right, scope, "number", f"{word} numbers")
@@ -473,8 +494,9 @@ class _Compiler:
             self.time = True
             return ["as_of"], "date", None
         if k == "duration":
-            raise RuleError(f"'{self.src(node)}' is a number of years; add it to a date, e.g. 'issued_on + 4 years'",
-                            node.pos)
+            raise RuleError(
+                f"'{self.src(node)}' is a number of years; add it to a date, e.g. 'issued_on + 4 years'", node.pos
+            )
         if k == "list":
             raise RuleError("a list of choices can only follow 'in'", node.pos)
         raise RuleError(f"cannot use '{self.src(node)}' here", node.pos)  # pragma: no cover
@@ -486,7 +508,9 @@ class _Compiler:
             if name not in fields:
                 raise RuleError(
                     f"'{list_spec.name}' entries have no field '{name}'{did_you_mean(name, fields)}; "
-                    f"inside sum(...) the condition names the fields of one entry", node.pos)
+                    f"inside sum(...) the condition names the fields of one entry",
+                    node.pos,
+                )
             spec = fields[name]
             return ["field", name], spec.type, spec
         if name not in self.inputs:
@@ -500,8 +524,11 @@ class _Compiler:
     def check_choice(self, spec, value: str, node: Node) -> None:
         values = [c.value for c in spec.choices]
         if value not in values:
-            raise RuleError(f"'{value}' is not a choice of '{spec.name}'{did_you_mean(value, values)}; "
-                            f"its choices are {', '.join(values)}", node.pos)
+            raise RuleError(
+                f"'{value}' is not a choice of '{spec.name}'{did_you_mean(value, values)}; "
+                f"its choices are {', '.join(values)}",
+                node.pos,
+            )
 
     def comparison(self, node: Node, scope):
         op = node.value
@@ -519,17 +546,24 @@ class _Compiler:
                 self.check_choice(sb, a[1], left)
             elif not (ka == "choice" and kb == "choice" and sa is sb):
                 if "boolean" in (ka, kb):
-                    raise RuleError(f"'{op}' does not compare yes/no answers; write the name alone, or 'not' and the name",
-                                    node.pos)
-                raise RuleError(f"'{op}' compares two numbers or a choice with one of its values; "
-                                f"{self.what(left, ka)} and {self.what(right, kb)}", node.pos)
+                    raise RuleError(
+                        f"'{op}' does not compare yes/no answers; write the name alone, or 'not' and the name", node.pos
+                    )
+                raise RuleError(
+                    f"'{op}' compares two numbers or a choice with one of its values; "
+                    f"{self.what(left, ka)} and {self.what(right, kb)}",
+                    node.pos,
+                )
             return ["eq" if op == "==" else "ne", a, b], "boolean", None
         if ka == "date" and kb == "date":
             return ["dcmp", op, a, b], "boolean", None
         if "date" in (ka, kb):
             other, kind = (right, kb) if ka == "date" else (left, ka)
-            raise RuleError(f"'{op}' compares a date with another date, e.g. 'issued_on + 4 years >= as_of'; "
-                            f"{self.what(other, kind)}", other.pos)
+            raise RuleError(
+                f"'{op}' compares a date with another date, e.g. 'issued_on + 4 years >= as_of'; "
+                f"{self.what(other, kind)}",
+                other.pos,
+            )
         for side, kind in ((left, ka), (right, kb)):
             if kind != "number":
                 raise RuleError(f"'{op}' compares numbers; {self.what(side, kind)}", side.pos)
@@ -564,12 +598,17 @@ class _Compiler:
             return ["count", spec.name, cond], "number", None
         start = fields.get("start")
         if start is None or start.type != "date":
-            raise RuleError(f"years(...) adds up the periods of entries with a date field 'start' (and 'end'); "
-                            f"'{spec.name}' entries have none", node.children[0].pos)
+            raise RuleError(
+                f"years(...) adds up the periods of entries with a date field 'start' (and 'end'); "
+                f"'{spec.name}' entries have none",
+                node.children[0].pos,
+            )
         end = fields.get("end")
         if end is not None and end.type != "date":
-            raise RuleError(f"years(...) reads 'end' as the date a period ends; in '{spec.name}' it is "
-                            f"{_TYPE_WORDS[end.type]}", node.children[0].pos)
+            raise RuleError(
+                f"years(...) reads 'end' as the date a period ends; in '{spec.name}' it is {_TYPE_WORDS[end.type]}",
+                node.children[0].pos,
+            )
         window = None
         if len(node.children) > 2:
             first, _ = self.need(node.children[2], None, "date", "'between' is followed by two dates")
@@ -599,7 +638,8 @@ def compile_rule(text: str, inputs: dict[str, Any]) -> Compiled:
     rule, kind, _ = compiler.compile(tree, None)
     if kind != "boolean":
         raise RuleError(
-            f"a rule must be a yes/no condition, like 'experience_years >= 4'; {compiler.what(tree, kind)}", tree.pos)
+            f"a rule must be a yes/no condition, like 'experience_years >= 4'; {compiler.what(tree, kind)}", tree.pos
+        )
     out = Compiled(rule, compiler.used, time=compiler.time)
     if rule[0] == "cmp" and rule[1] == ">=" and rule[3][0] == "num":
         out.quantity = rule[2]

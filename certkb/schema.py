@@ -39,8 +39,16 @@ DRAFT = "http://json-schema.org/draft-07/schema#"
 SCHEMA_DIR = "schemas"
 
 # Keywords pydantic may emit that draft-07 does not have (editors would silently ignore them).
-_NEWER_KEYWORDS = {"prefixItems", "$dynamicRef", "$dynamicAnchor", "unevaluatedProperties",
-                   "unevaluatedItems", "dependentRequired", "dependentSchemas", "$anchor"}
+_NEWER_KEYWORDS = {
+    "prefixItems",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "dependentRequired",
+    "dependentSchemas",
+    "$anchor",
+}
 
 
 def kinds() -> dict[str, type[BaseModel]]:
@@ -83,8 +91,10 @@ def _draft07(node: Any, where: str = "#") -> Any:
         return node
     newer = _NEWER_KEYWORDS.intersection(node)
     if newer:
-        raise ValueError(f"{where}: the model produces {sorted(newer)}, which editors (JSON Schema draft-07) do not "
-                         "understand; change the model or teach certkb/schema.py to express it in draft-07")
+        raise ValueError(
+            f"{where}: the model produces {sorted(newer)}, which editors (JSON Schema draft-07) do not "
+            "understand; change the model or teach certkb/schema.py to express it in draft-07"
+        )
     out = {key: _draft07(value, f"{where}/{key}") for key, value in node.items()}
     if "$ref" in out:
         out["$ref"] = out["$ref"].replace("#/$defs/", "#/definitions/")
@@ -104,13 +114,16 @@ def generate(kind: str) -> dict[str, Any]:
         schema["definitions"] = {name: _draft07(d, f"#/definitions/{name}") for name, d in defs.items()}
     entry = next(k for k in KINDS if k.schema == kind)
     title, description = entry.title, entry.description
-    schema.update({
-        "$schema": DRAFT,
-        # Relative, so it names the file wherever the repository is checked out.
-        "$id": schema_file(kind),
-        "title": title,
-        "description": f"{description} Generated from the content model (certkb) by `make schemas`; do not edit by hand.",
-    })
+    schema.update(
+        {
+            "$schema": DRAFT,
+            # Relative, so it names the file wherever the repository is checked out.
+            "$id": schema_file(kind),
+            "title": title,
+            "description": f"{description} Generated from the content model (certkb) by `make schemas`; "
+            "do not edit by hand.",
+        }
+    )
     return schema
 
 
@@ -127,8 +140,11 @@ def generate_all() -> dict[str, str]:
 def outdated(out_dir: Path | str) -> list[str]:
     """Schema files in ``out_dir`` that are missing or differ from freshly generated ones."""
     out_dir = Path(out_dir)
-    return [name for name, text in generate_all().items()
-            if not (out_dir / name).is_file() or (out_dir / name).read_text(encoding="utf-8") != text]
+    return [
+        name
+        for name, text in generate_all().items()
+        if not (out_dir / name).is_file() or (out_dir / name).read_text(encoding="utf-8") != text
+    ]
 
 
 def write_all(out_dir: Path | str) -> list[str]:

@@ -15,8 +15,9 @@ import functools
 import json
 import posixpath
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import jinja2
 
@@ -114,7 +115,9 @@ def _relative(target: str, folder: str) -> str:
     return posixpath.relpath("/" + target, "/" + folder)
 
 
-def make_env(template_dirs: Iterable[str | Path], bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+def make_env(
+    template_dirs: Iterable[str | Path], bytecode_cache: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
     """A Jinja environment over ``template_dirs``, earlier folders overriding later ones (``bytecode_cache``:
     compiled templates kept across environments, as the live preview does)."""
     env = jinja2.Environment(
@@ -140,5 +143,3 @@ def common(content: Content, page: str) -> dict[str, Any]:
         "guide_link": r.guide_link,
         "checker_link": r.checker_link,
     }
-
-

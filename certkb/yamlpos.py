@@ -111,7 +111,9 @@ class _Walker:
                 if not isinstance(key_node, ScalarNode):
                     line, col = _mark(key_node)
                     self.doc.errors.append(
-                        ContentError(self.doc.display_path, line, col, "a key must be a plain word, not a list or mapping")
+                        ContentError(
+                            self.doc.display_path, line, col, "a key must be a plain word, not a list or mapping"
+                        )
                     )
                     continue
                 key = self.scalar(key_node)
@@ -121,7 +123,9 @@ class _Walker:
                     first = seen[key][0]
                     self.doc.errors.append(
                         ContentError(
-                            self.doc.display_path, line, col,
+                            self.doc.display_path,
+                            line,
+                            col,
                             f"duplicate key '{key}' (first given on line {first}); remove one of them",
                         )
                     )
@@ -183,7 +187,10 @@ def _fast_parser_is_safe(text: str) -> bool:
         stripped = line.lstrip()
         if len(line) - len(stripped) > _SAFE_NESTING:
             return False
-        if len(line) > _SAFE_NESTING and stripped.count("-") + stripped.count(":") + stripped.count("?") > _SAFE_NESTING:
+        if (
+            len(line) > _SAFE_NESTING
+            and stripped.count("-") + stripped.count(":") + stripped.count("?") > _SAFE_NESTING
+        ):
             return False
     return True
 
@@ -222,7 +229,9 @@ def load_located(text_or_bytes: str | bytes, display_path: str) -> Located:
     if isinstance(text_or_bytes, bytes):
         if len(text_or_bytes) > MAX_BYTES:
             doc.text = text_or_bytes.decode("utf-8-sig", errors="replace")
-            doc.errors.append(ContentError(display_path, 1, 1, f"file is larger than {MAX_BYTES // 1000} kB; split it up"))
+            doc.errors.append(
+                ContentError(display_path, 1, 1, f"file is larger than {MAX_BYTES // 1000} kB; split it up")
+            )
             return doc
         try:
             text = text_or_bytes.decode("utf-8-sig")
@@ -231,22 +240,31 @@ def load_located(text_or_bytes: str | bytes, display_path: str) -> Located:
             before = text_or_bytes[: exc.start]
             line = before.count(b"\n") + 1
             col = len(before) - (before.rfind(b"\n") + 1) + 1
-            doc.errors.append(ContentError(
-                display_path, line, col,
-                "the file is not UTF-8 text from this character on; save it with UTF-8 encoding",
-            ))
+            doc.errors.append(
+                ContentError(
+                    display_path,
+                    line,
+                    col,
+                    "the file is not UTF-8 text from this character on; save it with UTF-8 encoding",
+                )
+            )
             return doc
     else:
         text = text_or_bytes
         doc.text = text
         if len(text) > MAX_BYTES:
-            doc.errors.append(ContentError(display_path, 1, 1, f"file is larger than {MAX_BYTES // 1000} kB; split it up"))
+            doc.errors.append(
+                ContentError(display_path, 1, 1, f"file is larger than {MAX_BYTES // 1000} kB; split it up")
+            )
             return doc
     doc.text = text
     deep = _too_deep_flow(text)
     if deep is not None:
-        doc.errors.append(ContentError(
-            display_path, *deep, f"nested more than {MAX_DEPTH} levels deep; content files are never this deep"))
+        doc.errors.append(
+            ContentError(
+                display_path, *deep, f"nested more than {MAX_DEPTH} levels deep; content files are never this deep"
+            )
+        )
         return doc
     yaml = None if _fast_parser_is_safe(text) else _pure_yaml()
     try:
@@ -265,10 +283,14 @@ def load_located(text_or_bytes: str | bytes, display_path: str) -> Located:
             mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         context = f" {exc.context}" if exc.context else ""
-        doc.errors.append(ContentError(
-            display_path, line, col,
-            f"YAML syntax error: {problem}{context}; check the quotes, colons and indentation here",
-        ))
+        doc.errors.append(
+            ContentError(
+                display_path,
+                line,
+                col,
+                f"YAML syntax error: {problem}{context}; check the quotes, colons and indentation here",
+            )
+        )
         return doc
     except RecursionError:
         doc.errors.append(ContentError(display_path, 1, 1, "YAML is nested too deeply to read"))
@@ -279,7 +301,9 @@ def load_located(text_or_bytes: str | bytes, display_path: str) -> Located:
     nodes = [n for n in nodes if n is not None]
     if len(nodes) > 1:
         line, col = _mark(nodes[1])
-        doc.errors.append(ContentError(display_path, line, col, "only one YAML document per file; remove the extra '---'"))
+        doc.errors.append(
+            ContentError(display_path, line, col, "only one YAML document per file; remove the extra '---'")
+        )
         return doc
     if not nodes:
         return doc
@@ -291,11 +315,15 @@ def load_located(text_or_bytes: str | bytes, display_path: str) -> Located:
         doc.data = None
         doc.values.clear()
         doc.keys.clear()
-        doc.errors.append(ContentError(
-            display_path, 1, 1,
-            f"the file holds more than {MAX_VALUES:,} values (each use of an alias *name counts); "
-            "content files are never this large",
-        ))
+        doc.errors.append(
+            ContentError(
+                display_path,
+                1,
+                1,
+                f"the file holds more than {MAX_VALUES:,} values (each use of an alias *name counts); "
+                "content files are never this large",
+            )
+        )
     finally:
         # The pure reader is shared between files: drop what its constructor remembers of this one.
         constructor.constructed_objects.clear()

@@ -64,8 +64,12 @@ class Checkers:
         found = self.pathways.get(ident) or self.choosers.get(ident)
         if found is not None:
             return found
-        raise Refused([f"unknown pathway {engine.quote(ident)}{engine.did_you_mean(ident, self.ids())}; "
-                       f"the pathways are {', '.join(self.ids())}"])
+        raise Refused(
+            [
+                f"unknown pathway {engine.quote(ident)}{engine.did_you_mean(ident, self.ids())}; "
+                f"the pathways are {', '.join(self.ids())}"
+            ]
+        )
 
 
 def load_checkers(content_dir: Path) -> Checkers:
@@ -105,8 +109,13 @@ def describe(pathway: dict[str, Any]) -> dict[str, Any]:
         "last_reviewed": pathway["last_reviewed"],
         "inputs": pathway["inputs"],
         "requirements": [
-            {"id": r["id"], "title": r["title"], "text": r["text"], "source": r["source"],
-             "rules": [c["text"] for c in r["checks"]]}
+            {
+                "id": r["id"],
+                "title": r["title"],
+                "text": r["text"],
+                "source": r["source"],
+                "rules": [c["text"] for c in r["checks"]],
+            }
             for r in pathway["requirements"]
         ],
         "expiry": pathway["expiry"],
@@ -163,8 +172,9 @@ def read_answers(path: str | None) -> Any:
     return parse_answers(raw)
 
 
-def evaluate(pathway: dict[str, Any], answers: Any, as_of: str | None = None,
-             pathways: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+def evaluate(
+    pathway: dict[str, Any], answers: Any, as_of: str | None = None, pathways: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """The result for ``answers`` on the day ``as_of``; a chooser's, given the compiled ``pathways``."""
     try:
         if is_chooser(pathway):
@@ -206,10 +216,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         checkers = load_checkers(args.content or default_content_dir())
         if args.command == "list":
-            _print_json([{"id": p["id"], "title": p["title"], "jurisdiction": p["jurisdiction"]}
-                         for p in checkers.pathways.values()]
-                        + [{"id": c["id"], "title": c["title"], "jurisdiction": c["jurisdiction"],
-                            "pathways": c["pathways"]} for c in checkers.choosers.values()])
+            _print_json(
+                [
+                    {"id": p["id"], "title": p["title"], "jurisdiction": p["jurisdiction"]}
+                    for p in checkers.pathways.values()
+                ]
+                + [
+                    {"id": c["id"], "title": c["title"], "jurisdiction": c["jurisdiction"], "pathways": c["pathways"]}
+                    for c in checkers.choosers.values()
+                ]
+            )
         elif args.command == "describe":
             _print_json(describe(checkers.pick(args.pathway)))
         else:

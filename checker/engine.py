@@ -75,7 +75,7 @@ def format_number(x):
         return "true" if x else "false"
     if type(x) is int:
         # Compare before converting: CPython refuses str() of ints over 4300 digits.
-        if -10 ** 18 < x < 10 ** 18:
+        if -(10**18) < x < 10**18:
             return str(x)
         return "a very large negative number" if x < 0 else "a very large number"
     if x != x:
@@ -311,11 +311,14 @@ def _check_number(spec, value, path, problems):
     low = spec.get("at_least")
     above = spec.get("more_than")
     high = spec.get("at_most")
-    if (low is not None and value < low) or (above is not None and value <= above) or (
-        high is not None and value > high
+    if (
+        (low is not None and value < low)
+        or (above is not None and value <= above)
+        or (high is not None and value > high)
     ):
-        problems.append(problem("out_of_range", path, {
-            "value": value, "at_least": low, "more_than": above, "at_most": high}))
+        problems.append(
+            problem("out_of_range", path, {"value": value, "at_least": low, "more_than": above, "at_most": high})
+        )
 
 
 def _choice_values(spec):
@@ -334,8 +337,11 @@ def _check_value(spec, value, path, problems):
         if type(value) is not str:
             problems.append(problem("choice_not_text", path, {"value": value, "choices": values}))
         elif value not in values:
-            problems.append(problem("unknown_choice", path, {
-                "value": value, "choices": values, "suggestion": suggest(value, values)}))
+            problems.append(
+                problem(
+                    "unknown_choice", path, {"value": value, "choices": values, "suggestion": suggest(value, values)}
+                )
+            )
     elif kind == "date":
         if type(value) is not str:
             problems.append(problem("date_not_text", path, {"value": value}))
@@ -379,9 +385,9 @@ def _check_list(spec, value, path, problems):
                 _check_value(f, v, here + (f["name"],), problems)
         start = entry.get("start")
         end = entry.get("end")
-        if len(problems) == bad and _dated(spec) and type(start) is str and type(end) is str:
-            if day_number(parse_date(end)) < day_number(parse_date(start)):
-                problems.append(problem("end_before_start", here + ("end",), {"value": end, "start": start}))
+        dated = len(problems) == bad and _dated(spec) and type(start) is str and type(end) is str
+        if dated and day_number(parse_date(end)) < day_number(parse_date(start)):
+            problems.append(problem("end_before_start", here + ("end",), {"value": end, "start": start}))
 
 
 def find_problems(pathway, answers):
@@ -395,8 +401,11 @@ def find_problems(pathway, answers):
     for key in sorted([str(k) for k in answers]):
         if key not in names:
             unknown += 1  # suggestions for the first few only: a flood of keys is not a typo
-            problems.append(problem("unknown_answer", (), {
-                "key": key, "suggestion": suggest(key, names) if unknown <= 20 else None}))
+            problems.append(
+                problem(
+                    "unknown_answer", (), {"key": key, "suggestion": suggest(key, names) if unknown <= 20 else None}
+                )
+            )
     for spec in inputs:
         value = answers.get(spec["name"])
         if value is None:
@@ -436,8 +445,13 @@ def message(p):
     if code == "choice_not_text":
         return "should be one of " + ", ".join(params["choices"]) + "; not " + show(value)
     if code == "unknown_choice":
-        return ("unknown value " + quote(value) + _hint(params["suggestion"])
-                + "; choose one of " + ", ".join(params["choices"]))
+        return (
+            "unknown value "
+            + quote(value)
+            + _hint(params["suggestion"])
+            + "; choose one of "
+            + ", ".join(params["choices"])
+        )
     if code == "date_not_text":
         return "should be a date written YYYY-MM-DD, not " + show(value)
     if code == "invalid_date":
@@ -527,8 +541,9 @@ def parse_answers(pathway, answers, from_text=False, as_of=None):
         spec = specs.get(key)
         if spec is not None and spec["type"] == "list" and type(value) is list:
             # A copy: leaving out a bad field must not change the caller's answers.
-            value = [_row_from_text(spec, row) if from_text else (dict(row) if type(row) is dict else row)
-                     for row in value]
+            value = [
+                _row_from_text(spec, row) if from_text else (dict(row) if type(row) is dict else row) for row in value
+            ]
         elif from_text and spec is not None:
             value = _from_text(spec, value)
         if value is not None or spec is None:
@@ -816,9 +831,13 @@ def _years(node, scope):
             _mark_unsure(scope, name, i, inner.unread)
         (sure if known else maybe).append((begin, end))
     if undated and counted > 1:
-        _notice(scope.notices, "undated_periods",
-                spec["label"] + ": entries without a start date count in full; the checker assumes "
-                "they did not overlap with each other or with the dated entries.", {"input": name})
+        _notice(
+            scope.notices,
+            "undated_periods",
+            spec["label"] + ": entries without a start date count in full; the checker assumes "
+            "they did not overlap with each other or with the dated entries.",
+            {"input": name},
+        )
     lo = covered_years(sure) + extra_lo
     hi = covered_years(sure + maybe) + extra_hi
     return (lo, _fix(hi, INF))
@@ -944,8 +963,10 @@ def _missing(check, scope):
             continue
         label = specs[name]["label"]
         for other in names:
-            if other != name and other not in done and (
-                specs[name].get("instead_of") == other or specs[other].get("instead_of") == name
+            if (
+                other != name
+                and other not in done
+                and (specs[name].get("instead_of") == other or specs[other].get("instead_of") == name)
             ):
                 label += ", or " + specs[other]["label"][:1].lower() + specs[other]["label"][1:]
                 done.append(other)
@@ -969,8 +990,11 @@ def _missing(check, scope):
             else:
                 groups.append([missing, [str(unsure[1] + 1)]])
         for missing, numbers in groups:
-            which = "entry " + numbers[0] if len(numbers) == 1 else (
-                "entries " + ", ".join(numbers[:-1]) + " and " + numbers[-1])
+            which = (
+                "entry " + numbers[0]
+                if len(numbers) == 1
+                else ("entries " + ", ".join(numbers[:-1]) + " and " + numbers[-1])
+            )
             parts.append(specs[name]["label"] + ", " + which + ": " + missing)
     return parts
 
@@ -1039,8 +1063,15 @@ def _evaluate_checks(checks, scope):
         distance = 0
     if distance is None or (status == "unmet" and distance <= 0):
         distance = 1
-    return {"status": status, "unmet": unmet, "unknown": unknown, "missing": missing, "undecided": undecided,
-            "remaining": remaining, "distance": distance}
+    return {
+        "status": status,
+        "unmet": unmet,
+        "unknown": unknown,
+        "missing": missing,
+        "undecided": undecided,
+        "remaining": remaining,
+        "distance": distance,
+    }
 
 
 def _unknown_message(parts):
@@ -1068,9 +1099,20 @@ def _evaluate_routes(requirement, scope):
             message = " ".join(parts["unmet"])
         else:
             message = _unknown_message(parts)
-        routes.append([parts["distance"], k, parts, {
-            "id": route["id"], "title": route["title"], "status": parts["status"],
-            "message": message, "remaining": parts["remaining"]}])
+        routes.append(
+            [
+                parts["distance"],
+                k,
+                parts,
+                {
+                    "id": route["id"],
+                    "title": route["title"],
+                    "status": parts["status"],
+                    "message": message,
+                    "remaining": parts["remaining"],
+                },
+            ]
+        )
     routes = sorted(routes, key=lambda r: (r[0], r[1]))  # the nearest route first; ties in the file's order
     statuses = [r[3]["status"] for r in routes]
     if "met" in statuses:
@@ -1257,8 +1299,12 @@ def evaluate(pathway, answers, as_of=None):
     for k in range(len(results)):
         r = results[k]
         if r.get("disputed") and r["status"] != "met":
-            _notice(notices, "disputed_requirement",
-                    pathway["requirements"][k]["disputed"]["note"], {"requirement": r["id"]})
+            _notice(
+                notices,
+                "disputed_requirement",
+                pathway["requirements"][k]["disputed"]["note"],
+                {"requirement": r["id"]},
+            )
     expiry = pathway.get("expiry")
     if expiry:
         issued = answers.get(expiry["input"])
@@ -1266,8 +1312,13 @@ def evaluate(pathway, answers, as_of=None):
             expires = add_years(parse_date(issued), expiry["years"])
             result["expires_on"] = format_date(expires)
             if day is not None and day_number(expires) < day and expiry.get("expired"):
-                notices.insert(0, {"id": "certificate_expired", "message": _fill(
-                    expiry["expired"], {"expires_on": format_date(expires), "as_of": as_of})})
+                notices.insert(
+                    0,
+                    {
+                        "id": "certificate_expired",
+                        "message": _fill(expiry["expired"], {"expires_on": format_date(expires), "as_of": as_of}),
+                    },
+                )
                 if overall == "eligible":
                     result["status"] = "incomplete"  # the checker cannot say what follows an expired certificate
     for notice in pathway.get("notices") or []:
@@ -1312,8 +1363,13 @@ def choose(chooser, pathways, answers, as_of=None):
     for key in sorted([str(k) for k in answers]):
         if key not in names:
             unknown += 1
-            problems.append(problem_line(problem("unknown_answer", (), {
-                "key": key, "suggestion": suggest(key, names) if unknown <= 20 else None})))
+            problems.append(
+                problem_line(
+                    problem(
+                        "unknown_answer", (), {"key": key, "suggestion": suggest(key, names) if unknown <= 20 else None}
+                    )
+                )
+            )
     for pid in chooser["pathways"]:
         own = {}
         for spec in pathways[pid]["inputs"]:
@@ -1345,8 +1401,13 @@ def choose(chooser, pathways, answers, as_of=None):
             recommended = rec["pathway"]
             text = rec["text"]
             break
-    out = {"chooser": chooser["id"], "title": chooser["title"], "recommended": recommended,
-           "recommendation": text, "results": results}
+    out = {
+        "chooser": chooser["id"],
+        "title": chooser["title"],
+        "recommended": recommended,
+        "recommendation": text,
+        "results": results,
+    }
     if as_of is not None:
         out["as_of"] = as_of
     return out

@@ -93,7 +93,7 @@ def recommendation_words(result):
 
 def results_of(result):
     """The pathway results in a result: its own, or each of a chooser's."""
-    return result["results"] if "results" in result else [result]
+    return result.get("results", [result])
 
 
 def notices_of(result):
@@ -125,8 +125,9 @@ def eligible_from_words(result, pathway):
     for r in results_of(result):
         if r.get("eligible_from"):
             which = "" if "results" not in result else " for " + _pathway_of(pathway, r["pathway"])["title"]
-            out.append("If nothing else changes, you will meet every requirement" + which + " on "
-                       + r["eligible_from"] + ".")
+            out.append(
+                "If nothing else changes, you will meet every requirement" + which + " on " + r["eligible_from"] + "."
+            )
     return " ".join(out)
 
 
@@ -186,8 +187,8 @@ def _index_in(template, placeholder, key):
     if at < 0:
         return None
     before = template[:at]
-    after = template[at + len(placeholder):]
-    middle = key[len(before):len(key) - len(after)] if len(key) > len(before) + len(after) else ""
+    after = template[at + len(placeholder) :]
+    middle = key[len(before) : len(key) - len(after)] if len(key) > len(before) + len(after) else ""
     if not middle or len(middle) > 4 or not key.startswith(before) or not key.endswith(after):
         return None
     for ch in middle:
@@ -215,10 +216,7 @@ class Question:
         """Whether the control can show ``value`` (a radio or select only its options)."""
         if self.widget == "text" or value == "":
             return True
-        for o in self.options:
-            if o["value"] == value:
-                return True
-        return False
+        return any(o["value"] == value for o in self.options)
 
     def shown(self, value):
         """An answer as the printed summary shows it."""
@@ -276,8 +274,13 @@ class CheckerState:
             self.by_key[group.key] = group
             for i in range(self.counts[name]):
                 for f in spec["fields"]:
-                    q = Question(f, _for_entry(f["control"], self.placeholder, i),
-                                 spec["label"] + ", entry " + str(i + 1) + ": " + f["label"], name, i)
+                    q = Question(
+                        f,
+                        _for_entry(f["control"], self.placeholder, i),
+                        spec["label"] + ", entry " + str(i + 1) + ": " + f["label"],
+                        name,
+                        i,
+                    )
                     self.entry_keys[(name, i, f["name"])] = q.key
                     self._add(q)
 
@@ -307,7 +310,7 @@ class CheckerState:
         """Take the answers of a fragment ((key, text) pairs): as many entries as they describe."""
         for name in self.counts:
             count = 0
-            for key, value in pairs:
+            for key, _value in pairs:
                 entry = self.entry_of(key)
                 if entry and entry[0] == name and entry[1] + 1 > count:
                     count = entry[1] + 1
@@ -473,8 +476,7 @@ class Checker:
 
     def __init__(self, root):
         self.root = root
-        self.state = CheckerState(json.loads(root.querySelector(".checker-data").textContent),
-                                  today(window.Date.new()))
+        self.state = CheckerState(json.loads(root.querySelector(".checker-data").textContent), today(window.Date.new()))
         self.form = root.querySelector(".checker-form")
         self.summary = root.querySelector(".checker-errors")
         self.summary_list = root.querySelector(".checker-errors-list")
@@ -491,16 +493,19 @@ class Checker:
             items = []
             for r in pathway["requirements"]:
                 li = section.querySelector('[data-requirement-id="' + r["id"] + '"]')
-                items.append({
-                    "li": li,
-                    "badge": li.querySelector(".checker-badge"),
-                    "message": li.querySelector(".checker-message"),
-                    "remaining": li.querySelector(".checker-remaining"),
-                    "unit": self.state.unit_of(r),
-                    "shown": None,
-                })
-            self.checklists.append({"id": pid, "status": section.querySelector("[data-pathway-status]"),
-                                    "items": items, "shown": None})
+                items.append(
+                    {
+                        "li": li,
+                        "badge": li.querySelector(".checker-badge"),
+                        "message": li.querySelector(".checker-message"),
+                        "remaining": li.querySelector(".checker-remaining"),
+                        "unit": self.state.unit_of(r),
+                        "shown": None,
+                    }
+                )
+            self.checklists.append(
+                {"id": pid, "status": section.querySelector("[data-pathway-status]"), "items": items, "shown": None}
+            )
         self.shown = {}  # what each part of the result shows now, so unchanged parts are not redrawn
         self.errors_shown = []  # the page is drawn with no problem shown
         self.fragment = None
@@ -835,7 +840,8 @@ class Checker:
             dd.textContent = "No answers given."
             box.appendChild(dd)
         self.root.querySelector(".checker-printed-on").textContent = window.Date.new().toLocaleDateString(
-            window.undefined, window.JSON.parse('{"dateStyle": "long"}'))
+            window.undefined, window.JSON.parse('{"dateStyle": "long"}')
+        )
         self.root.querySelector(".checker-print-link").textContent = "Link to these answers: " + self.share_url()
 
     # -- events --

@@ -117,15 +117,43 @@ def random_answers(pathway: dict[str, Any], rnd: random.Random) -> Any:
     return answers
 
 
-_TEXTS = ["", " ", "4", " 4 ", "3.99", "-1", "+2", ".5", "4.", "1e3", "3,5", "abc", "true", "false", "yes", "2024-08-15",
-          "2024-02-30", "no_such_choice", "0", "0.5", "1.01", "60", "99999999999999999999", "..", "-"]
+_TEXTS = [
+    "",
+    " ",
+    "4",
+    " 4 ",
+    "3.99",
+    "-1",
+    "+2",
+    ".5",
+    "4.",
+    "1e3",
+    "3,5",
+    "abc",
+    "true",
+    "false",
+    "yes",
+    "2024-08-15",
+    "2024-02-30",
+    "no_such_choice",
+    "0",
+    "0.5",
+    "1.01",
+    "60",
+    "99999999999999999999",
+    "..",
+    "-",
+]
 
 
 def random_form_answers(pathway: dict[str, Any], rnd: random.Random) -> dict[str, Any]:
     """What the browser form (or a link's #fragment) gives: text everywhere, '' for blanks."""
+
     def text(spec: dict[str, Any]) -> Any:
         if spec["type"] == "list":
-            return [{f["name"]: text(f) for f in spec["fields"] if rnd.random() < 0.9} for _ in range(rnd.randint(0, 3))]
+            return [
+                {f["name"]: text(f) for f in spec["fields"] if rnd.random() < 0.9} for _ in range(rnd.randint(0, 3))
+            ]
         if rnd.random() < 0.5:
             return rnd.choice(_TEXTS)
         value = _value(spec, rnd)

@@ -103,7 +103,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         clean = path.split("?", 1)[0].split("#", 1)[0]
         if not clean.startswith(SUB_PATH):
             return str(Path(self.directory) / "__outside_sub_path__")
-        return super().translate_path("/" + clean[len(SUB_PATH):])
+        return super().translate_path("/" + clean[len(SUB_PATH) :])
 
     def log_message(self, format, *args):  # keep test output quiet
         pass
@@ -125,7 +125,7 @@ class StaticServer:
     def url(self, page: str = "") -> str:
         return self.base + page.lstrip("/")
 
-    def __enter__(self) -> "StaticServer":
+    def __enter__(self) -> StaticServer:
         self.thread.start()
         return self
 
@@ -168,8 +168,10 @@ def pytest_collection_modifyitems(config, items):
         if uses_chromium(item) and not marked:
             wrong.append(f"{item.nodeid}: launches Chromium but is not marked @pytest.mark.browser")
         if marked and not uses_chromium(item) and not getattr(item.function, "launches_chromium", False):
-            wrong.append(f"{item.nodeid}: is marked browser but never launches Chromium "
-                         "(use the page or browser fixture, or decorate it with @launches_chromium)")
+            wrong.append(
+                f"{item.nodeid}: is marked browser but never launches Chromium "
+                "(use the page or browser fixture, or decorate it with @launches_chromium)"
+            )
     if wrong:
         raise pytest.UsageError("\n".join(wrong))
 
@@ -275,4 +277,6 @@ def check_golden(path: Path, actual: str, update: bool) -> None:
         path.write_text(actual, encoding="utf-8")
         return
     expected = path.read_text(encoding="utf-8")
-    assert actual == expected, f"output differs from {path.relative_to(ROOT)}; if the change is intended, run pytest --update-goldens"
+    assert actual == expected, (
+        f"output differs from {path.relative_to(ROOT)}; if the change is intended, run pytest --update-goldens"
+    )

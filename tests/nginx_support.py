@@ -73,7 +73,9 @@ def server_conf(state: Path, www: Path, include: Path, port: int) -> str:
     if os.geteuid() == 0:
         nobody = pwd.getpwnam("nobody")
         user = f"user {nobody.pw_name} {grp.getgrgid(nobody.pw_gid).gr_name};"
-    temp = "\n".join(f"    {kind}_temp_path {state}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp = "\n".join(
+        f"    {kind}_temp_path {state}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     return f"""daemon off;
 worker_processes 1;
 pid {state}/nginx.pid;
@@ -114,7 +116,7 @@ class Nginx:
     def url(self, page: str = "") -> str:
         return self.base + page.lstrip("/")
 
-    def __enter__(self) -> "Nginx":
+    def __enter__(self) -> Nginx:
         cmd = [NGINX, "-p", str(self.state), "-e", str(self.state / "error.log"), "-c", str(self.conf)]
         check = subprocess.run([*cmd, "-t", "-q"], capture_output=True, text=True)
         if check.returncode != 0:
@@ -164,8 +166,11 @@ def site_files(site: Path) -> list[str]:
 
 def snapshot(site: Path) -> dict[str, str]:
     """Every file under the site (names and contents), to show nothing was written."""
-    out = {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-           for p in site.rglob("*") if p.is_file()}
+    out = {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in site.rglob("*")
+        if p.is_file()
+    }
     out.update({p.relative_to(site).as_posix() + "/": "dir" for p in site.rglob("*") if p.is_dir()})
     return out
 

@@ -76,7 +76,8 @@ def value(spec: dict[str, Any]) -> st.SearchStrategy:
         return st.sampled_from([c["value"] for c in spec["choices"]])
     if kind == "date":
         return st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2090, 12, 31)).map(
-            lambda d: d.isoformat())
+            lambda d: d.isoformat()
+        )
     entry = st.fixed_dictionaries({}, optional={f["name"]: value(f) for f in spec["fields"]}).map(in_order)
     return st.lists(entry, max_size=min(5, spec.get("max_entries") or 5))
 
@@ -143,8 +144,12 @@ def answer_like(pathway: dict[str, Any]) -> st.SearchStrategy:
 
 def form_text(pathway: dict[str, Any]) -> st.SearchStrategy:
     choices = [c["value"] for s in pathway["inputs"] for f in [s, *s.get("fields", [])] for c in f.get("choices", [])]
-    return st.one_of(st.sampled_from(["", " ", "4", "3.99", "-1", ".5", "1e3", "abc", "true", "false", "2024-08-15",
-                                      "0.5", *choices]), st.text(max_size=12))
+    return st.one_of(
+        st.sampled_from(
+            ["", " ", "4", "3.99", "-1", ".5", "1e3", "abc", "true", "false", "2024-08-15", "0.5", *choices]
+        ),
+        st.text(max_size=12),
+    )
 
 
 def form_like(pathway: dict[str, Any]) -> st.SearchStrategy:
@@ -291,8 +296,13 @@ def threshold_checks(pathway: dict[str, Any]) -> list[tuple[dict, dict]]:
     for r in pathway["requirements"]:
         for c in r["checks"]:
             rule = c["rule"]
-            if (c["threshold"] is None or rule[0] != "cmp" or rule[1] != ">=" or not c["inputs"]
-                    or not set(c["inputs"]) <= set(numbers)):
+            if (
+                c["threshold"] is None
+                or rule[0] != "cmp"
+                or rule[1] != ">="
+                or not c["inputs"]
+                or not set(c["inputs"]) <= set(numbers)
+            ):
                 continue
             if _linear(c["quantity"], {n: 0 for n in c["inputs"]}) is not None:
                 out.append((r, c))
@@ -333,7 +343,7 @@ def thresholds_are_exact(pathway: dict[str, Any]) -> int:
                 if quantity >= threshold:
                     assert r["remaining"] == 0
                 else:
-                    assert 0 < r["remaining"] and abs(r["remaining"] - (threshold - quantity)) <= 1e-6
+                    assert r["remaining"] > 0 and abs(r["remaining"] - (threshold - quantity)) <= 1e-6
 
         run()
     return len(checks)
@@ -350,7 +360,9 @@ def node() -> str:
     if exe is None:
         pytest.fail("node is not installed: the parity test runs MicroPython under Node (see README)")
     if not PACKAGE.exists():
-        pytest.fail("node_modules is missing @micropython/micropython-webassembly-pyscript: run `npm ci` (make test does)")
+        pytest.fail(
+            "node_modules is missing @micropython/micropython-webassembly-pyscript: run `npm ci` (make test does)"
+        )
     return exe
 
 
@@ -362,12 +374,28 @@ def edge_answers(pathway: dict[str, Any]) -> list[Any]:
         if spec["type"] == "number":
             out += [{name: x} for x in (10**30, -0.0, 1e-320, 1e308, 2.675, 0.1)]
         elif spec["type"] == "date":
-            out += [{name: d} for d in ("2100-02-28", "2096-02-29", "\u0662\u0660\u0662\u0664-\u0660\u0668-\u0661\u0665")]
+            out += [
+                {name: d} for d in ("2100-02-28", "2096-02-29", "\u0662\u0660\u0662\u0664-\u0660\u0668-\u0661\u0665")
+            ]
         elif spec["type"] == "list":
-            full = {f["name"]: (f["choices"][-1]["value"] if f["type"] == "choice" else True if f["type"] == "boolean"
-                                else f["at_most"] if f["type"] == "number" else "2024-08-15") for f in spec["fields"]}
-            out += [{name: [full]}, {name: [{}, full, {"x": 1}]}, {name: [[]] * 3},
-                    {name: [full] * ((spec.get("max_entries") or 100) + 1)}]
+            full = {
+                f["name"]: (
+                    f["choices"][-1]["value"]
+                    if f["type"] == "choice"
+                    else True
+                    if f["type"] == "boolean"
+                    else f["at_most"]
+                    if f["type"] == "number"
+                    else "2024-08-15"
+                )
+                for f in spec["fields"]
+            }
+            out += [
+                {name: [full]},
+                {name: [{}, full, {"x": 1}]},
+                {name: [[]] * 3},
+                {name: [full] * ((spec.get("max_entries") or 100) + 1)},
+            ]
     return out
 
 
@@ -383,8 +411,10 @@ def parity_runs(pathways: dict[str, dict[str, Any]], cases: list[tuple[str, Any]
         runs += [[pid, random_answers(pathway, rnd), "run", rnd.choice(PARITY_DAYS)] for _ in range(per_pathway)]
         runs += [[pid, answers, "run", None] for answers in edge_answers(pathway)]
         runs += [[pid, random_answers(pathway, rnd), "parse", rnd.choice(PARITY_DAYS)] for _ in range(per_pathway // 4)]
-        runs += [[pid, random_form_answers(pathway, rnd), "parse_text", rnd.choice(PARITY_DAYS)]
-                 for _ in range(per_pathway // 2)]
+        runs += [
+            [pid, random_form_answers(pathway, rnd), "parse_text", rnd.choice(PARITY_DAYS)]
+            for _ in range(per_pathway // 2)
+        ]
     return runs
 
 
@@ -414,14 +444,17 @@ def on_cpython(pathways: dict[str, dict[str, Any]], choosers: dict[str, dict[str
     return [values, problems, [engine.problem_line(p) for p in problems]]
 
 
-def parity(pathways: dict[str, dict[str, Any]], runs: list[list], workdir: Path,
-           choosers: dict[str, dict[str, Any]] | None = None) -> dict[str, int]:
+def parity(
+    pathways: dict[str, dict[str, Any]],
+    runs: list[list],
+    workdir: Path,
+    choosers: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, int]:
     """Runs every job under MicroPython and CPython; fails on any difference. Returns the outcome counts."""
     choosers = choosers or {}
     jobs_file = workdir / "jobs.json"
     jobs_file.write_text(json.dumps({"pathways": pathways, "choosers": choosers, "runs": runs}), encoding="utf-8")
-    proc = subprocess.run([node(), str(RUNNER), str(ROOT / "checker"), str(jobs_file)],
-                          capture_output=True, text=True)
+    proc = subprocess.run([node(), str(RUNNER), str(ROOT / "checker"), str(jobs_file)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["implementation"] == "micropython" and out["version"][:2] == [1, 28]
@@ -434,7 +467,9 @@ def parity(pathways: dict[str, dict[str, Any]], runs: list[list], workdir: Path,
         mode = run[2]
         kinds[next(iter(cp)) if mode in ("run", "choose") else "parsed with problems" if cp[1] else "parsed"] += 1
         if cp != mp:
-            mismatches.append(f"{run[0]} {mode} {run[3]} {json.dumps(run[1])[:200]}\n  CPython:     {cp}\n  MicroPython: {mp}")
+            mismatches.append(
+                f"{run[0]} {mode} {run[3]} {json.dumps(run[1])[:200]}\n  CPython:     {cp}\n  MicroPython: {mp}"
+            )
     assert not mismatches, f"{len(mismatches)} of {len(runs)} differ:\n" + "\n".join(mismatches[:5])
     return kinds
 
@@ -446,6 +481,7 @@ READY_MS = 60_000  # generous: a loaded 2-core CI machine; nothing is timed (mak
 
 def fragment(answers: dict[str, Any]) -> str:
     """The #fragment a link with these answers has: name=value, list entries as name.i.field=value."""
+
     def text(v: Any) -> str:
         return "true" if v is True else "false" if v is False else str(v)
 
@@ -463,7 +499,9 @@ def shown_requirements(page) -> dict[str, tuple[str, str]]:
     out = {}
     for el in page.query_selector_all("[data-requirement-id]"):
         out[el.get_attribute("data-requirement-id")] = (
-            el.get_attribute("data-requirement-status"), el.query_selector(".checker-message").inner_text().strip())
+            el.get_attribute("data-requirement-status"),
+            el.query_selector(".checker-message").inner_text().strip(),
+        )
     return out
 
 
@@ -517,8 +555,9 @@ def shown_notices(page) -> list[str]:
     return [el.get_attribute("data-notice-id") for el in page.query_selector_all("[data-notice-id]")]
 
 
-def chooser_smoke(page, page_url: str, chooser: dict[str, Any], pathways: dict[str, dict[str, Any]],
-                  cases: list) -> None:
+def chooser_smoke(
+    page, page_url: str, chooser: dict[str, Any], pathways: dict[str, dict[str, Any]], cases: list
+) -> None:
     """A chooser's page: one form, and for each case the recommendation and every pathway's
     checklist as engine.choose gives them."""
     open_on(page, page_url, DEFAULT_DAY)

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from .conftest import CONTENT_DIR, ROOT
+from .conftest import ROOT
 
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -85,17 +85,66 @@ class ParsedPage:
 
 
 # Attributes that hold a URL the browser may fetch or follow.
-URL_ATTRS = {"href", "src", "poster", "data", "action", "formaction", "background", "cite", "longdesc",
-             "xlink:href", "manifest", "icon"}
+URL_ATTRS = {
+    "href",
+    "src",
+    "poster",
+    "data",
+    "action",
+    "formaction",
+    "background",
+    "cite",
+    "longdesc",
+    "xlink:href",
+    "manifest",
+    "icon",
+}
 
 
 # Attributes whose value people read (tooltips, alternatives, labels).
 TEXT_ATTRS = {"title", "alt", "aria-label", "placeholder", "aria-description"}
 
 # Elements that break text apart (the rest are inline: <abbr>, <a>, <strong>...).
-_BLOCKS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr",
-           "table", "br", "section", "article", "header", "footer", "nav", "main", "aside", "form", "fieldset",
-           "legend", "label", "blockquote", "pre", "details", "summary", "title", "option", "button", "hr"}
+_BLOCKS = {
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "td",
+    "th",
+    "tr",
+    "table",
+    "br",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "main",
+    "aside",
+    "form",
+    "fieldset",
+    "legend",
+    "label",
+    "blockquote",
+    "pre",
+    "details",
+    "summary",
+    "title",
+    "option",
+    "button",
+    "hr",
+}
 
 
 class _PageParser(HTMLParser):
@@ -181,7 +230,9 @@ def parse_page(markup: str) -> ParsedPage:
 def is_off_site(url: str) -> bool:
     """A URL that names another origin (absolute or scheme-relative)."""
     parts = urllib.parse.urlsplit(url.strip())
-    return bool(parts.netloc) or (parts.scheme not in ("", "data", "blob") and parts.scheme in ("http", "https", "ftp", "ws", "wss"))
+    return bool(parts.netloc) or (
+        parts.scheme not in ("", "data", "blob") and parts.scheme in ("http", "https", "ftp", "ws", "wss")
+    )
 
 
 # --- the browser -------------------------------------------------------------------------
@@ -230,8 +281,9 @@ RECORDER_JS = r"""
 })();
 """
 
-CONSOLE_CSP_RE = re.compile(r"Content Security Policy|Refused to (load|execute|connect|apply|compile|evaluate|create)",
-                            re.IGNORECASE)
+CONSOLE_CSP_RE = re.compile(
+    r"Content Security Policy|Refused to (load|execute|connect|apply|compile|evaluate|create)", re.IGNORECASE
+)
 
 
 @dataclass
@@ -293,10 +345,16 @@ class Recorder:
             rec["created"] = [c for c in rec["created"] if c not in served]
         storage = read_storage(self.page)
         return Visit(
-            rel=rel, url=url, requests=list(self.requests), csp=rec["csp"],
+            rel=rel,
+            url=url,
+            requests=list(self.requests),
+            csp=rec["csp"],
             csp_console=[t for kind, t in self.console if CONSOLE_CSP_RE.search(t)],
             console_errors=[t for kind, t in self.console if kind in ("error", "pageerror")],
-            dialogs=list(self.dialogs), created=rec["created"], storage=storage, ready=ready,
+            dialogs=list(self.dialogs),
+            created=rec["created"],
+            storage=storage,
+            ready=ready,
         )
 
     def close(self) -> None:
@@ -438,15 +496,28 @@ def pathway_cases(pathway_id: str) -> list[dict]:
     if pathway_id in c.choosers:
         for case in c.choosers[pathway_id].cases:
             if not case.problems:
-                out.append({"name": case.name, "answers": case_answers(case), "requirements": {},
-                            "status": "recommended" if case.recommended else "incomplete"})
+                out.append(
+                    {
+                        "name": case.name,
+                        "answers": case_answers(case),
+                        "requirements": {},
+                        "status": "recommended" if case.recommended else "incomplete",
+                    }
+                )
         return out
     for case in c.pathways[pathway_id].cases:
         # A case checked for a day of its own (as_of) is compared with the page only where the page's
         # clock is set to that day (the pathway gates); these pages run on today's date.
         dated = case.as_of is not None
-        out.append({"name": case.name, "answers": case_answers(case), "status": None if dated else case.status,
-                    "requirements": {} if dated else dict(case.requirements), "problems": list(case.problems)})
+        out.append(
+            {
+                "name": case.name,
+                "answers": case_answers(case),
+                "status": None if dated else case.status,
+                "requirements": {} if dated else dict(case.requirements),
+                "problems": list(case.problems),
+            }
+        )
     return out
 
 

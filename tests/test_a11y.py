@@ -182,8 +182,12 @@ FOCUS_INFO = """() => {
 def focus_is_visible(page, box: dict) -> bool:
     """Whether taking focus changes what is drawn around the element (an outline, a ring, a colour)."""
     pad = 6
-    clip = {"x": max(box["x"] - pad, 0), "y": max(box["y"] - pad, 0),
-            "width": box["width"] + 2 * pad, "height": box["height"] + 2 * pad}
+    clip = {
+        "x": max(box["x"] - pad, 0),
+        "y": max(box["y"] - pad, 0),
+        "width": box["width"] + 2 * pad,
+        "height": box["height"] + 2 * pad,
+    }
     if clip["width"] <= 2 * pad or clip["height"] <= 2 * pad:
         return False
     focused = page.screenshot(clip=clip, animations="disabled", caret="hide")
@@ -219,7 +223,9 @@ def complete_with_keyboard(page, wanted: dict[str, str], rel: str) -> tuple[set[
             continue
         seen_checker = True
         if not focus_is_visible(page, info["box"]):
-            problems.append(f"{rel}: no visible focus on <{info['tag']} {info['type']}> {info['key'] or info['text']!r}")
+            problems.append(
+                f"{rel}: no visible focus on <{info['tag']} {info['type']}> {info['key'] or info['text']!r}"
+            )
         key = info["key"]
         if key not in wanted or key in done:
             continue
@@ -288,8 +294,10 @@ def test_focus_check_detects_a_missing_focus_indicator(browser, site_server):
         page.keyboard.press("Tab")  # keyboard modality, so :focus-visible applies
         page.focus("#probe")
         assert focus_is_visible(page, page.evaluate(FOCUS_INFO)["box"])
-        page.add_style_tag(content="#probe, #probe:focus, #probe:focus-visible { outline: none !important;"
-                                   " box-shadow: none !important; }")
+        page.add_style_tag(
+            content="#probe, #probe:focus, #probe:focus-visible { outline: none !important;"
+            " box-shadow: none !important; }"
+        )
         page.focus("#probe")
         assert not focus_is_visible(page, page.evaluate(FOCUS_INFO)["box"])
     finally:
@@ -346,10 +354,13 @@ def reflow_problems(page, server, pages: list[str], label: str) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("label, options", [
-    ("320 px", {"viewport": {"width": 320, "height": 640}}),
-    ("1280 px at 200% zoom", {"viewport": {"width": 640, "height": 360}, "device_scale_factor": 2}),
-])
+@pytest.mark.parametrize(
+    "label, options",
+    [
+        ("320 px", {"viewport": {"width": 320, "height": 640}}),
+        ("1280 px at 200% zoom", {"viewport": {"width": 640, "height": 360}, "device_scale_factor": 2}),
+    ],
+)
 def test_every_page_reflows_without_sideways_scrolling(browser, site_server, built_site, label, options):
     context = browser.new_context(bypass_csp=True, **options)
     page = context.new_page()

@@ -26,7 +26,9 @@ from .conftest import ROOT
 from .test_content_errors import CASES, make_content
 
 # The whole line, as GitHub parses it: nothing before '::error', properties without raw ':' or ','.
-ANNOTATION_RE = re.compile(r"::error file=(?P<file>[^,:\r\n]+),line=(?P<line>[1-9]\d*),col=(?P<col>[1-9]\d*)::(?P<message>[^\r\n]*)")
+ANNOTATION_RE = re.compile(
+    r"::error file=(?P<file>[^,:\r\n]+),line=(?P<line>[1-9]\d*),col=(?P<col>[1-9]\d*)::(?P<message>[^\r\n]*)"
+)
 PLAIN_RE = re.compile(r"(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<message>.*)")
 
 
@@ -35,8 +37,12 @@ def unescape(text: str) -> str:
 
 
 def run_validate(content_parent: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "certkb", "validate", "content", *args],
-                          cwd=content_parent, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "certkb", "validate", "content", *args],
+        cwd=content_parent,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_many_files_exactly(tmp_path):
@@ -82,7 +88,8 @@ def test_valid_content_prints_no_annotation(tmp_path):
 def test_escaping_matches_githubs_toolkit():
     error = ContentError("content/a,b:c%.yml", 12, 5, "50% off: line one\r\nline two, and ::error")
     assert github_annotation(error) == (
-        "::error file=content/a%2Cb%3Ac%25.yml,line=12,col=5::50%25 off: line one%0D%0Aline two, and ::error")
+        "::error file=content/a%2Cb%3Ac%25.yml,line=12,col=5::50%25 off: line one%0D%0Aline two, and ::error"
+    )
 
 
 def test_an_unknown_format_is_refused(tmp_path):

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -67,11 +64,13 @@ def test_glossary_terms_are_abbreviation_tooltips(built_site, content):
     shown = 0
     for gid in content.guides:
         page = page_html(built_site, content.guide_page(gid))
-        article = text_of(page[page.index("<article"):page.index("</article>")])
+        article = text_of(page[page.index("<article") : page.index("</article>")])
         for term in content.glossary.values():
             if re.search(rf"(?<![\w-]){re.escape(term.term)}(?![\w-])", article):
-                assert f'<abbr title="{html.escape(term.definition)}">{html.escape(term.term)}</abbr>' in page, \
-                    (gid, term.term)
+                assert f'<abbr title="{html.escape(term.definition)}">{html.escape(term.term)}</abbr>' in page, (
+                    gid,
+                    term.term,
+                )
                 shown += 1
     assert shown, "no guide uses a glossary term, so nothing was checked"
 
@@ -110,7 +109,9 @@ def test_invalid_content_fails_the_build_before_writing_anything(tmp_path):
     proc = build_site(site, cwd=project)
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
-    assert "content/guides/missouri/create-account.yml:" in out and "unknown field 'stpes' (did you mean 'steps'?)" in out
+    assert (
+        "content/guides/missouri/create-account.yml:" in out and "unknown field 'stpes' (did you mean 'steps'?)" in out
+    )
     assert re.search(r"content/facts\.yml:\d+:\d+: missing required field 'jurisdiction'", out)
     assert "Traceback" not in out
     assert not site.exists()

@@ -24,5 +24,7 @@ def test_the_engine_keeps_to_what_micropython_has():
     forbidden = names & {"eval", "exec", "compile", "__import__", "getattr", "repr", "round"}
     assert not forbidden, f"checker/engine.py uses {sorted(forbidden)}"
     assert not any(isinstance(n, ast.Match) for n in ast.walk(tree))
-    assert not any(isinstance(n, ast.JoinedStr) and any(isinstance(v, ast.FormattedValue) and v.format_spec
-                                                        for v in n.values) for n in ast.walk(tree))
+    assert not any(
+        isinstance(n, ast.JoinedStr) and any(isinstance(v, ast.FormattedValue) and v.format_spec for v in n.values)
+        for n in ast.walk(tree)
+    )

@@ -39,8 +39,13 @@ class Tree(HTMLParser):
         self.scripts: list[tuple[dict, str]] = []
 
     def handle_starttag(self, tag, attrs):
-        el = {"tag": tag, "attrs": dict(attrs), "text": [], "parents": [e["tag"] for e in self.stack],
-              "parent_id": self.stack[-1]["attrs"].get("id") if self.stack else None}
+        el = {
+            "tag": tag,
+            "attrs": dict(attrs),
+            "text": [],
+            "parents": [e["tag"] for e in self.stack],
+            "parent_id": self.stack[-1]["attrs"].get("id") if self.stack else None,
+        }
         self.elements.append(el)
         if tag not in ("input", "link", "meta", "br", "img", "hr"):
             self.stack.append(el)
@@ -88,7 +93,7 @@ def checker_html(site: Path, pid: str) -> str:
 
 def visible_text(markup: str) -> str:
     """What a reader without JavaScript sees in the article: no scripts, templates or hidden runtime."""
-    article = markup[markup.index("<article"):markup.index("</article>")]
+    article = markup[markup.index("<article") : markup.index("</article>")]
     article = re.sub(r"<(script|template)\b.*?</\1>", " ", article, flags=re.S)
     article = re.sub(r'<div class="checker-runtime" hidden>.*?</div>', " ", article, flags=re.S)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article)).split())
@@ -113,7 +118,9 @@ def test_every_pathway_has_a_checker_page_and_the_index_links_them(built_site):
         assert f"{pid}/" in hrefs, f"the checker index does not link to {pid}"
     # Every page's navigation has the section (read from a guide page).
     guide = parse(a_guide_page(built_site))
-    titles = [text(e) for e in guide.elements if e["tag"] == "label" and "md-nav__title" in (e["attrs"].get("class") or "")]
+    titles = [
+        text(e) for e in guide.elements if e["tag"] == "label" and "md-nav__title" in (e["attrs"].get("class") or "")
+    ]
     assert "Eligibility checkers" in titles, "no 'Eligibility checkers' section in the navigation"
 
 
@@ -124,8 +131,11 @@ def test_each_upgrade_guide_links_to_its_checker(built_site):
             continue
         page_dir = built_site / c.guide_page(gid).removesuffix(".md")
         tree = parse((page_dir / "index.html").read_text(encoding="utf-8"))
-        targets = {posixpath.normpath(posixpath.join(c.guide_page(gid).removesuffix(".md"), a["attrs"]["href"]))
-                   for a in tree.elements if a["tag"] == "a" and a["attrs"].get("href")}
+        targets = {
+            posixpath.normpath(posixpath.join(c.guide_page(gid).removesuffix(".md"), a["attrs"]["href"]))
+            for a in tree.elements
+            if a["tag"] == "a" and a["attrs"].get("href")
+        }
         assert f"checker/{guide.pathway}" in targets, f"{gid} does not link to its checker"
 
 
@@ -133,8 +143,11 @@ def test_checker_pages_link_to_their_next_step_guides(built_site):
     c = content()
     for pid in CHECKERS:
         tree = parse(checker_html(built_site, pid))
-        hrefs = {posixpath.normpath(posixpath.join(f"checker/{pid}", a["attrs"]["href"]))
-                 for a in tree.elements if a["tag"] == "a" and a["attrs"].get("href")}
+        hrefs = {
+            posixpath.normpath(posixpath.join(f"checker/{pid}", a["attrs"]["href"]))
+            for a in tree.elements
+            if a["tag"] == "a" and a["attrs"].get("href")
+        }
         for step in compiled()[pid]["next_steps"]:
             assert c.guide_page(step["guide"]).removesuffix(".md") in hrefs, (pid, step["guide"])
 
@@ -189,8 +202,11 @@ def check_control(tree: Tree, spec: dict, cid: str, key: str) -> None:
         assert [text(e) for e in legends] == [spec["label"]], cid
         if spec.get("hint"):
             assert cid + "-hint" in (group["attrs"].get("aria-describedby") or "").split()
-        options = [("true", "Yes"), ("false", "No")] if spec["type"] == "boolean" else \
-            [(c["value"], c["label"]) for c in spec["choices"]]
+        options = (
+            [("true", "Yes"), ("false", "No")]
+            if spec["type"] == "boolean"
+            else [(c["value"], c["label"]) for c in spec["choices"]]
+        )
         for value, label in options:
             radio = tree.by_id(f"{cid}-{value}")
             assert radio["attrs"].get("type") == "radio" and radio["attrs"].get("name") == key
@@ -242,7 +258,9 @@ def test_the_data_block_holds_the_compiled_pathway(built_site, pid):
     assert without_controls(data) == compiled()[pid]
     # Each control the data block names is on the page, as the widget will look for it.
     for spec in data["inputs"]:
-        for s in [spec] + [dict(f, control=entry_control(f["control"], data["index"], 0)) for f in spec.get("fields", [])]:
+        for s in [spec] + [
+            dict(f, control=entry_control(f["control"], data["index"], 0)) for f in spec.get("fields", [])
+        ]:
             c = s["control"]
             radios = c.get("options", []) if c["widget"] == "radios" else []
             for element_id in [c["id"], c["error_id"], c.get("focus_id", c["id"])] + [o["id"] for o in radios]:
@@ -255,6 +273,7 @@ def test_the_data_block_holds_the_compiled_pathway(built_site, pid):
 
 def without_controls(data: dict) -> dict:
     """The page's data block less what it adds for the widget: the compiled pathway."""
+
     def bare(spec: dict) -> dict:
         return {k: v for k, v in spec.items() if k != "control"}
 
@@ -295,8 +314,14 @@ def test_pyscript_runs_our_own_micropython_from_the_site(built_site, pid):
     assert re.fullmatch(RUNTIME_URL.format(group="pyscript", name="core.js"), mpy[0]["data-pyscript"])
     assert {f"!{p}" for p in runtime.PYSCRIPT_UNUSED_PLUGINS} <= set(config["plugins"])
     # Everything on the way to a running checker is asked for at once, the .wasm included.
-    assert {Path(p).name for p in preloaded} >= {"core.js", "micropython.mjs", "micropython.wasm",
-                                                  "engine.mpy", "widget.mpy", "start.py"}
+    assert {Path(p).name for p in preloaded} >= {
+        "core.js",
+        "micropython.mjs",
+        "micropython.wasm",
+        "engine.mpy",
+        "widget.mpy",
+        "start.py",
+    }
     # Paint first: the checker's one script is boot.js, inline, an async module at the end of <head>,
     # after the theme's stylesheets; nothing of the runtime is linked before them.
     markup = checker_html(built_site, pid)
@@ -312,8 +337,9 @@ def test_pyscript_runs_our_own_micropython_from_the_site(built_site, pid):
     for tag in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", head):  # no render-blocking script in <head>
         assert 'type="module"' in tag or 'type="mpy"' in tag or " async" in tag or " defer" in tag, tag
     # The page's policy allows it by its hash, and no other inline script of ours.
-    assert csp.script_hash(boot.group(1)) in re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"',
-                                                       markup).group(1)
+    assert csp.script_hash(boot.group(1)) in re.search(
+        r'http-equiv="Content-Security-Policy" content="([^"]+)"', markup
+    ).group(1)
     # Other pages carry none of it.
     plain = a_guide_page(built_site)
     assert "assets/checker/" not in plain and 'type="mpy"' not in plain
@@ -321,8 +347,9 @@ def test_pyscript_runs_our_own_micropython_from_the_site(built_site, pid):
 
 def test_the_site_carries_only_the_runtime_files_the_page_needs(built_site):
     base = built_site / "assets" / "checker"
-    shipped = sorted(re.sub(r"\.[0-9a-f]{10}(?=/|\.js$)", "", p.relative_to(base).as_posix())
-                     for p in base.rglob("*") if p.is_file())
+    shipped = sorted(
+        re.sub(r"\.[0-9a-f]{10}(?=/|\.js$)", "", p.relative_to(base).as_posix()) for p in base.rglob("*") if p.is_file()
+    )
     names = [Path(p).name for p in shipped]
     assert "micropython/micropython.mjs" in shipped and "micropython/micropython.wasm" in shipped
     assert not [n for n in names if n.endswith(".map")], "source maps are not shipped"
@@ -330,8 +357,9 @@ def test_the_site_carries_only_the_runtime_files_the_page_needs(built_site):
     assert not [n for n in names if n.startswith(("codemirror", "xterm", "py-editor", "py-terminal", "zip", "toml"))]
     assert {"py/engine.mpy", "py/widget.mpy", "py/start.py", "pyscript/core.js"} <= set(shipped)
     assert "boot.js" not in shipped and not list(base.glob("boot*")), "boot.js is carried inline by the pages"
-    assert not [n for n in shipped if n.startswith("py/") and n.endswith(".py") and n != "py/start.py"], \
+    assert not [n for n in shipped if n.startswith("py/") and n.endswith(".py") and n != "py/start.py"], (
         "the engine and the widget are shipped as bytecode only"
+    )
     for name in ("engine", "widget"):
         # MicroPython bytecode: 'M', then .mpy version 6 (what MicroPython 1.28 loads).
         (mpy,) = base.glob(f"py.*/{name}.mpy")
@@ -362,25 +390,26 @@ def test_the_bytecode_runs_the_engine_as_cpython_does(tmp_path):
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is not installed (see README)")
+    from certkb.pathway import case_answers
     from checker import engine
 
     from .checker_support import all_cases
-    from certkb.pathway import case_answers
 
     (tmp_path / "engine.mpy").write_bytes(runtime.compile_mpy(ROOT / "checker" / "engine.py"))
     jobs = [[pid, case_answers(case)] for pid, case in all_cases()]
     (tmp_path / "jobs.json").write_text(json.dumps({"pathways": compiled(), "jobs": jobs}))
     script = tmp_path / "run.mjs"
     script.write_text(
-        'import { loadMicroPython } from "' + str(ROOT / "node_modules" / "@micropython"
-                                               / "micropython-webassembly-pyscript" / "micropython.mjs") + '";\n'
+        'import { loadMicroPython } from "'
+        + str(ROOT / "node_modules" / "@micropython" / "micropython-webassembly-pyscript" / "micropython.mjs")
+        + '";\n'
         'import fs from "fs";\n'
-        'const out = [];\n'
-        'const mp = await loadMicroPython({stdout: (t) => out.push(t), stderr: (t) => out.push(t)});\n'
+        "const out = [];\n"
+        "const mp = await loadMicroPython({stdout: (t) => out.push(t), stderr: (t) => out.push(t)});\n"
         f'mp.FS.writeFile("engine.mpy", fs.readFileSync("{tmp_path / "engine.mpy"}"));\n'
         f'mp.globals.set("DATA", fs.readFileSync("{tmp_path / "jobs.json"}", "utf8"));\n'
         'mp.runPython("import engine, json\\nd = json.loads(DATA)\\n'
-        'for pid, answers in d[\'jobs\']:\\n    print(json.dumps(engine.run(d[\'pathways\'][pid], answers)))");\n'
+        "for pid, answers in d['jobs']:\\n    print(json.dumps(engine.run(d['pathways'][pid], answers)))\");\n"
         'console.log(out.join("\\n"));\n'
     )
     proc = subprocess.run([node, str(script)], capture_output=True, text=True, timeout=300)
@@ -425,8 +454,13 @@ def test_no_third_party_runtime_file_is_in_the_repository():
     for item in runtime.runtime_files(ROOT):
         if "node_modules" in item.source.parts:
             shipped[item.source.read_bytes()] = item.source
-    tracked = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                             capture_output=True, text=True, check=True).stdout.split()
+    tracked = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     for rel in tracked:
         path = ROOT / rel
         if path.is_file() and path.stat().st_size > 200:
@@ -439,20 +473,30 @@ def test_the_build_stops_with_a_plain_message_when_node_modules_is_missing(tmp_p
     if nm.is_symlink() or nm.exists():
         nm.unlink() if nm.is_symlink() else shutil.rmtree(nm)
     shutil.copy2(ROOT / "package.json", project / "package.json")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
-                          cwd=project, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode != 0
     assert "run `npm ci` (make setup does)" in proc.stdout + proc.stderr
 
 
 def test_a_runtime_of_another_version_is_refused(tmp_path):
     fake = tmp_path / "project"
-    for package, version in (("@pyscript/core", "0.7.30"), ("@micropython/micropython-webassembly-pyscript", "1.28.0-6")):
+    for package, version in (
+        ("@pyscript/core", "0.7.30"),
+        ("@micropython/micropython-webassembly-pyscript", "1.28.0-6"),
+    ):
         pkg = fake / "node_modules" / package
         pkg.mkdir(parents=True)
         (pkg / "package.json").write_text(json.dumps({"version": version}))
     shutil.copy2(ROOT / "package.json", fake / "package.json")
-    with pytest.raises(runtime.RuntimeError_, match=r"@pyscript/core 0\.7\.30 is installed but package.json pins 0\.7\.31"):
+    with pytest.raises(
+        runtime.RuntimeError_, match=r"@pyscript/core 0\.7\.30 is installed but package.json pins 0\.7\.31"
+    ):
         runtime.runtime_files(fake)
 
 
@@ -486,9 +530,12 @@ def test_content_text_is_escaped_in_the_page_and_cannot_close_the_data_block():
     env = make_env([ROOT / "overrides" / "kb"])
     data = hostile_pathway()
     markdown = checker_page.render_checker(c, "fx-iss-to-css", data, env)
-    widget = markdown[markdown.index('<div class="checker"'):]
+    widget = markdown[markdown.index('<div class="checker"') :]
     assert "<img" not in widget and "<script>alert" not in widget
-    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in widget or "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in widget
+    assert (
+        "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in widget
+        or "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in widget
+    )
     block = re.search(r'<script type="application/json" class="checker-data">(.*?)</script>', widget, re.S)
     assert block, "the data block must end at its own </script>"
     assert without_controls(json.loads(block.group(1))) == data
@@ -504,7 +551,9 @@ def test_script_json_round_trips_and_never_contains_markup():
 def test_boot_js_is_carried_without_its_comment_lines_and_never_closes_its_script(tmp_path):
     docs = tmp_path / "docs"
     (docs / runtime.BOOT).parent.mkdir(parents=True)
-    (docs / runtime.BOOT).write_text("// Why.\n  // More.\nconst a = 'http://x'; // kept\nstart(a);\n", encoding="utf-8")
+    (docs / runtime.BOOT).write_text(
+        "// Why.\n  // More.\nconst a = 'http://x'; // kept\nstart(a);\n", encoding="utf-8"
+    )
     assert runtime.boot_script(docs) == "const a = 'http://x'; // kept\nstart(a);\n"
     for bad in ("const s = '</script>';\n", "const s = '<!--';\n"):
         (docs / runtime.BOOT).write_text(bad, encoding="utf-8")
@@ -518,11 +567,17 @@ def test_the_runtime_is_linked_at_the_end_of_the_head_of_checker_pages_only(tmp_
     for name in runtime.BROWSER_MODULES:
         (engine_dir / f"{name}.py").write_text("X = 1\n", encoding="utf-8")
     rt = runtime.Runtime(runtime.runtime_files(ROOT, engine_dir), "start();\n")
-    page = ('<html><head><meta charset="utf-8"><title>x</title><link rel="stylesheet" href="a.css"></head>'
-            '<body><div data-checker="x"></div></body></html>')
+    page = (
+        '<html><head><meta charset="utf-8"><title>x</title><link rel="stylesheet" href="a.css"></head>'
+        '<body><div data-checker="x"></div></body></html>'
+    )
     out = checker_page.start_runtime_early(page, "checker/x/", rt)
-    assert out.index('rel="stylesheet"') < out.index('type="mpy"') \
-        < out.index('<script type="module" async>start();\n</script>') < out.index("</head>")
+    assert (
+        out.index('rel="stylesheet"')
+        < out.index('type="mpy"')
+        < out.index('<script type="module" async>start();\n</script>')
+        < out.index("</head>")
+    )
     preload = json.loads(html.unescape(re.search(r'data-preload="([^"]+)"', out).group(1)))
     assert ["module", "../../" + rt.pyscript_entry()] == preload[0]
     assert [kind for kind, _ in preload] == sorted((kind for kind, _ in preload), key=("module", "fetch").index)

@@ -40,25 +40,44 @@ def requirement(pathway_id: str, answers: dict[str, Any], rid: str) -> dict[str,
     return next(r for r in result["requirements"] if r["id"] == rid)
 
 
-@pytest.mark.parametrize("pathway_id,answers,rid,status,remaining", [
-    ("fx-ipc-to-ccpc", {"experience_years": 3.99}, "experience", "unmet", 0.01),
-    ("fx-ipc-to-ccpc", {"experience_years": 4}, "experience", "met", 0),
-    ("fx-ipc-to-ccpc", {"experience_years": 4.0}, "experience", "met", 0),
-    ("fx-ipc-to-ccpc", {"experience_years": math.nextafter(4, 0)}, "experience", "unmet", 0.000001),
-    ("fx-ipc-to-ccpc", {"pd_contact_hours": 29, "pd_plan_approved": True}, "professional_development", "unmet", 1),
-    ("fx-ipc-to-ccpc", {"pd_contact_hours": 29.99, "pd_plan_approved": True}, "professional_development", "unmet", 0.01),
-    ("fx-ipc-to-ccpc", {"pd_contact_hours": 30, "pd_plan_approved": True}, "professional_development", "met", 0),
-    ("fx-ipc-to-ccpc", {"mentoring_years": 1.99}, "mentoring", "unmet", 0.01),
-    ("fx-ipc-to-ccpc", {"mentoring_years": 2}, "mentoring", "met", 0),
-    ("fx-iss-to-css", {"experience_years": 3.99}, "experience", "unmet", 0.01),
-    ("fx-iss-to-css", {"experience": [{"years": 4, "setting": "mo_public", "fte": 0.5, "contracted": True}]},
-     "experience", "met", 0),
-    ("fx-iss-to-css", {"experience": [{"years": 4, "setting": "mo_public", "fte": 0.49, "contracted": True}]},
-     "experience", "unmet", 4),
-    ("fx-iss-to-css", {"pd_contact_hours": 39, "pd_semester_hours": 0}, "professional_development", "unmet", 1),
-    ("fx-iss-to-css", {"pd_contact_hours": 25, "pd_semester_hours": 1}, "professional_development", "met", 0),
-    ("fx-iss-to-css", {"pd_contact_hours": 0, "pd_semester_hours": 2.6}, "professional_development", "unmet", 1),
-])
+@pytest.mark.parametrize(
+    "pathway_id,answers,rid,status,remaining",
+    [
+        ("fx-ipc-to-ccpc", {"experience_years": 3.99}, "experience", "unmet", 0.01),
+        ("fx-ipc-to-ccpc", {"experience_years": 4}, "experience", "met", 0),
+        ("fx-ipc-to-ccpc", {"experience_years": 4.0}, "experience", "met", 0),
+        ("fx-ipc-to-ccpc", {"experience_years": math.nextafter(4, 0)}, "experience", "unmet", 0.000001),
+        ("fx-ipc-to-ccpc", {"pd_contact_hours": 29, "pd_plan_approved": True}, "professional_development", "unmet", 1),
+        (
+            "fx-ipc-to-ccpc",
+            {"pd_contact_hours": 29.99, "pd_plan_approved": True},
+            "professional_development",
+            "unmet",
+            0.01,
+        ),
+        ("fx-ipc-to-ccpc", {"pd_contact_hours": 30, "pd_plan_approved": True}, "professional_development", "met", 0),
+        ("fx-ipc-to-ccpc", {"mentoring_years": 1.99}, "mentoring", "unmet", 0.01),
+        ("fx-ipc-to-ccpc", {"mentoring_years": 2}, "mentoring", "met", 0),
+        ("fx-iss-to-css", {"experience_years": 3.99}, "experience", "unmet", 0.01),
+        (
+            "fx-iss-to-css",
+            {"experience": [{"years": 4, "setting": "mo_public", "fte": 0.5, "contracted": True}]},
+            "experience",
+            "met",
+            0,
+        ),
+        (
+            "fx-iss-to-css",
+            {"experience": [{"years": 4, "setting": "mo_public", "fte": 0.49, "contracted": True}]},
+            "experience",
+            "unmet",
+            4,
+        ),
+        ("fx-iss-to-css", {"pd_contact_hours": 39, "pd_semester_hours": 0}, "professional_development", "unmet", 1),
+        ("fx-iss-to-css", {"pd_contact_hours": 25, "pd_semester_hours": 1}, "professional_development", "met", 0),
+        ("fx-iss-to-css", {"pd_contact_hours": 0, "pd_semester_hours": 2.6}, "professional_development", "unmet", 1),
+    ],
+)
 def test_boundaries_are_exact(pathway_id, answers, rid, status, remaining):
     r = requirement(pathway_id, answers, rid)
     assert (r["status"], r["remaining"]) == (status, remaining)
@@ -67,15 +86,32 @@ def test_boundaries_are_exact(pathway_id, answers, rid, status, remaining):
 @GATE
 @given(contact=st.floats(0, 100, allow_nan=False), semester=st.floats(0, 5, allow_nan=False))
 def test_semester_hours_count_fifteen_contact_hours(contact, semester):
-    r = requirement("fx-iss-to-css", {"pd_contact_hours": contact, "pd_semester_hours": semester},
-                    "professional_development")
+    r = requirement(
+        "fx-iss-to-css", {"pd_contact_hours": contact, "pd_semester_hours": semester}, "professional_development"
+    )
     assert r["status"] == ("met" if contact + 15 * semester >= 40 else "unmet")
 
 
-@pytest.mark.parametrize("text,value", [
-    ("4", 4), (" 3.5 ", 3.5), ("-1", -1), ("+2", 2), (".5", 0.5), ("4.", 4.0), ("", None), ("  ", None),
-    ("1e3", "1e3"), ("3,5", "3,5"), ("abc", "abc"), ("..", ".."), ("-", "-"), ("nan", "nan"), ("inf", "inf"),
-])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("4", 4),
+        (" 3.5 ", 3.5),
+        ("-1", -1),
+        ("+2", 2),
+        (".5", 0.5),
+        ("4.", 4.0),
+        ("", None),
+        ("  ", None),
+        ("1e3", "1e3"),
+        ("3,5", "3,5"),
+        ("abc", "abc"),
+        ("..", ".."),
+        ("-", "-"),
+        ("nan", "nan"),
+        ("inf", "inf"),
+    ],
+)
 def test_form_text_to_numbers(text, value):
     spec = {"type": "number"}
     assert engine._from_text(spec, text) == value
@@ -84,9 +120,18 @@ def test_form_text_to_numbers(text, value):
 
 def test_form_errors_read_as_on_the_command_line():
     pathway = compiled()["fx-iss-to-css"]
-    values, problems = engine.parse_answers(pathway, {
-        "experience_years": "abc", "mentoring_years": "-1", "pbsse": "yes", "issued_on": "2024-02-30",
-        "pd_contact_hours": "12", "pd_semester_hours": ""}, True)
+    values, problems = engine.parse_answers(
+        pathway,
+        {
+            "experience_years": "abc",
+            "mentoring_years": "-1",
+            "pbsse": "yes",
+            "issued_on": "2024-02-30",
+            "pd_contact_hours": "12",
+            "pd_semester_hours": "",
+        },
+        True,
+    )
     assert values == {"pd_contact_hours": 12}
     assert [engine.problem_line(p) for p in problems] == [
         "experience_years: should be a number, not the text 'abc'",
@@ -95,14 +140,33 @@ def test_form_errors_read_as_on_the_command_line():
         "issued_on: '2024-02-30' is not a valid date; write it as YYYY-MM-DD, e.g. 2024-08-15",
     ]
     assert [(p["code"], p["path"]) for p in problems] == [
-        ("not_a_number", ("experience_years",)), ("out_of_range", ("mentoring_years",)),
-        ("not_true_or_false", ("pbsse",)), ("invalid_date", ("issued_on",))]
+        ("not_a_number", ("experience_years",)),
+        ("out_of_range", ("mentoring_years",)),
+        ("not_true_or_false", ("pbsse",)),
+        ("invalid_date", ("issued_on",)),
+    ]
     assert problems[1]["params"] == {"value": -1, "at_least": 0, "more_than": None, "at_most": 60}
-    values, problems = engine.parse_answers(pathway, {"experience": [
-        {"years": "2", "setting": "mo_public", "fte": "1", "contracted": "true"},
-        {"years": "1", "setting": "accredited_nonpublic", "accreditor": "north-centrl", "fte": "2", "contracted": "false"},
-    ]}, True)
-    assert values == {"experience": [{"years": 2, "setting": "mo_public", "fte": 1, "contracted": True},
-                                     {"years": 1, "setting": "accredited_nonpublic", "contracted": False}]}
+    values, problems = engine.parse_answers(
+        pathway,
+        {
+            "experience": [
+                {"years": "2", "setting": "mo_public", "fte": "1", "contracted": "true"},
+                {
+                    "years": "1",
+                    "setting": "accredited_nonpublic",
+                    "accreditor": "north-centrl",
+                    "fte": "2",
+                    "contracted": "false",
+                },
+            ]
+        },
+        True,
+    )
+    assert values == {
+        "experience": [
+            {"years": 2, "setting": "mo_public", "fte": 1, "contracted": True},
+            {"years": 1, "setting": "accredited_nonpublic", "contracted": False},
+        ]
+    }
     assert [p["path"] for p in problems] == [("experience", 1, "accreditor"), ("experience", 1, "fte")]
     assert [engine.where(p["path"]) for p in problems] == ["experience[1].accreditor", "experience[1].fte"]

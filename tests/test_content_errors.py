@@ -33,8 +33,13 @@ def make_content(tmp_path: Path, case: Path | None) -> Path:
 def test_fixture_content_is_valid(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     content = load_content(make_content(tmp_path, None).relative_to(tmp_path))
-    assert set(content.guides) == {"mo-create-account", "mo-check-status", "mo-upgrade", "mo-upgrade-student-services",
-                                   "ct-portal"}
+    assert set(content.guides) == {
+        "mo-create-account",
+        "mo-check-status",
+        "mo-upgrade",
+        "mo-upgrade-student-services",
+        "ct-portal",
+    }
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -49,8 +54,9 @@ def test_error_kind(case, tmp_path, monkeypatch, update_goldens):
 
 def test_validate_command_prints_every_problem_without_traceback(tmp_path):
     make_content(tmp_path, ROOT / "tests" / "bad_content" / "many_files")
-    proc = subprocess.run([sys.executable, "-m", "certkb", "validate", "content"],
-                          cwd=tmp_path, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "certkb", "validate", "content"], cwd=tmp_path, capture_output=True, text=True
+    )
     assert proc.returncode == 1
     expected = (ROOT / "tests" / "bad_content" / "many_files" / "expected.txt").read_text().splitlines()
     lines = proc.stderr.splitlines()
@@ -61,24 +67,38 @@ def test_validate_command_prints_every_problem_without_traceback(tmp_path):
 
 def test_validate_command_on_valid_content(tmp_path):
     make_content(tmp_path, None)
-    proc = subprocess.run([sys.executable, "-m", "certkb", "validate", "content"],
-                          cwd=tmp_path, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "certkb", "validate", "content"], cwd=tmp_path, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("Content is valid: 5 guides, 2 pathways")
 
 
 def test_every_error_kind_has_a_case():
     """The kinds the content format promises to report, each with its own folder."""
-    kinds = {"unknown_field", "missing_field", "wrong_type", "duplicate_key", "duplicate_id",
-             "unknown_reference", "malformed_date", "malformed_url", "yaml_syntax", "html_in_markdown"}
+    kinds = {
+        "unknown_field",
+        "missing_field",
+        "wrong_type",
+        "duplicate_key",
+        "duplicate_id",
+        "unknown_reference",
+        "malformed_date",
+        "malformed_url",
+        "yaml_syntax",
+        "html_in_markdown",
+    }
     assert kinds <= {c.name for c in CASES}
 
 
-@pytest.mark.parametrize("text, where", [
-    ('a: 1\nb: "abc\n', (2, 4)),     # unclosed quote: point where it opens
-    ("a: 1\nb: [1, 2\n", (2, 4)),     # unclosed list: point where it opens
-    ("a: 1\n b: 2\n", (2, 3)),        # bad indentation: point at the offending line
-])
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        ('a: 1\nb: "abc\n', (2, 4)),  # unclosed quote: point where it opens
+        ("a: 1\nb: [1, 2\n", (2, 4)),  # unclosed list: point where it opens
+        ("a: 1\n b: 2\n", (2, 3)),  # bad indentation: point at the offending line
+    ],
+)
 def test_syntax_errors_point_where_staff_can_fix_them(text, where):
     from certkb.yamlpos import load_located
 

@@ -24,9 +24,17 @@ from .quality_support import (
     visit_every_page,
 )
 
-
 META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
-FORBIDDEN_SOURCES = ("'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "*", "http:", "https:", "blob:", "'strict-dynamic'")
+FORBIDDEN_SOURCES = (
+    "'unsafe-inline'",
+    "'unsafe-eval'",
+    "'unsafe-hashes'",
+    "*",
+    "http:",
+    "https:",
+    "blob:",
+    "'strict-dynamic'",
+)
 
 
 def directives(policy: str) -> dict[str, list[str]]:
@@ -78,8 +86,10 @@ def test_every_page_carries_one_strict_policy_before_anything_loads(built_site):
         # WebAssembly compilation only where PyScript runs.
         runs_python = csp.scan(markup).pyscript
         if ("'wasm-unsafe-eval'" in d.get("script-src", [])) != runs_python:
-            problems.append(f"{rel}: 'wasm-unsafe-eval' {'missing' if runs_python else 'allowed'} "
-                            f"on a page that {'runs' if runs_python else 'does not run'} PyScript")
+            problems.append(
+                f"{rel}: 'wasm-unsafe-eval' {'missing' if runs_python else 'allowed'} "
+                f"on a page that {'runs' if runs_python else 'does not run'} PyScript"
+            )
         if page.event_handlers:
             problems.append(f"{rel}: inline event handler attributes {page.event_handlers[:3]} (CSP blocks them)")
     print(f"\nCSP meta checked on {len(pages)} pages")
@@ -102,14 +112,17 @@ def test_no_page_violates_its_policy(browser, site_server, built_site):
     problems = []
     for rel, v in visits.items():
         for e in v.csp:
-            problems.append(f"{rel}: {e['directive']} blocked {e['blocked'] or e['sample']!r} "
-                            f"({e['source']}:{e['line']})")
+            problems.append(
+                f"{rel}: {e['directive']} blocked {e['blocked'] or e['sample']!r} ({e['source']}:{e['line']})"
+            )
         for text in v.csp_console:
             problems.append(f"{rel}: console: {text[:300]}")
         if v.ready is False:
             problems.append(f"{rel}: the checker never became ready under the policy (no data-checker-ready)")
-    print(f"\nCSP: {len(visits)} pages loaded in Chromium, "
-          f"{sum(len(v.csp) + len(v.csp_console) for v in visits.values())} violations")
+    print(
+        f"\nCSP: {len(visits)} pages loaded in Chromium, "
+        f"{sum(len(v.csp) + len(v.csp_console) for v in visits.values())} violations"
+    )
     assert not problems, "\n".join(problems)
 
 
@@ -160,21 +173,29 @@ def test_the_recorder_sees_a_violation(browser, site_server):
 
 
 def test_policy_hashes_executable_inline_scripts_only():
-    page = ("<html><head><meta charset='utf-8'><title>t</title></head><body>"
-            "<script>var a = 1;</script>"
-            "<script type='module'>import './x.js'</script>"
-            "<script id='__config' type='application/json'>{\"a\": 1}</script>"
-            "<script type='mpy'>print(1)</script>"
-            "<script src='x.js'></script></body></html>")
+    page = (
+        "<html><head><meta charset='utf-8'><title>t</title></head><body>"
+        "<script>var a = 1;</script>"
+        "<script type='module'>import './x.js'</script>"
+        "<script id='__config' type='application/json'>{\"a\": 1}</script>"
+        "<script type='mpy'>print(1)</script>"
+        "<script src='x.js'></script></body></html>"
+    )
     d = directives(csp.policy(page))
-    assert d["script-src"] == ["'self'", csp.script_hash("var a = 1;"), csp.script_hash("import './x.js'"),
-                               "'wasm-unsafe-eval'"]
+    assert d["script-src"] == [
+        "'self'",
+        csp.script_hash("var a = 1;"),
+        csp.script_hash("import './x.js'"),
+        "'wasm-unsafe-eval'",
+    ]
     # The known SHA-256 of "var a = 1;", base64, as Chromium computes it.
     import base64
     import hashlib
 
-    assert csp.script_hash("var a = 1;") == "'sha256-%s'" % base64.b64encode(
-        hashlib.sha256(b"var a = 1;").digest()).decode()
+    assert (
+        csp.script_hash("var a = 1;")
+        == "'sha256-%s'" % base64.b64encode(hashlib.sha256(b"var a = 1;").digest()).decode()
+    )
 
 
 def test_apply_puts_the_policy_right_after_the_charset_and_only_once():

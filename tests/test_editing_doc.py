@@ -32,6 +32,7 @@ def sub(old: str, new: str):
     def change(text: str) -> str:
         assert old in text, f"{old!r} is no longer in the file; pick another example"
         return text.replace(old, new, 1)
+
     return change
 
 
@@ -42,7 +43,11 @@ CASES = [
     ("id with capitals", GUIDE, sub("id: mo-create-account", "id: MO Create Account")),
     ("choice not in list", GUIDE, sub("  - kind: tip", "  - kind: Warning")),
     ("text instead of list", GUIDE, lambda t: re.sub(r"\nsources: \[(.*)\]", r"\nsources: \1", t, count=1)),
-    ("text instead of fields", GUIDE, sub("  - text: Answer the registration questions.", "  - Answer the registration questions.")),
+    (
+        "text instead of fields",
+        GUIDE,
+        sub("  - text: Answer the registration questions.", "  - Answer the registration questions."),
+    ),
     ("word instead of number", GUIDE, lambda t: re.sub(r"\norder: \d+", "\norder: first", t, count=1)),
     ("negative number", GUIDE, lambda t: re.sub(r"\norder: \d+", "\norder: -5", t, count=1)),
     ("HTML", GUIDE, sub("Answer the registration questions.", "Answer the <b>registration</b> questions.")),
@@ -60,8 +65,16 @@ CASES = [
     ("duplicate key", GUIDE, lambda t: re.sub(r"\n(order: \d+)", r"\n\1\norder: 20", t, count=1)),
     ("duplicate id", "guides/missouri/create-account-copy.yml", lambda t: (FIXTURE / GUIDE).read_text(), GUIDE),
     ("colon in a value", GUIDE, lambda t: re.sub(r"\ntitle: (.*)", r"\ntitle: Step 1: \1", t, count=1)),
-    ("value starting with *", GUIDE, sub("  - text: Answer the registration questions.", '  - text: **"Next"** answers.')),
-    ("value starting with {", GUIDE, sub("  - text: Answer the registration questions.", "  - text: {fact:portal_name} asks questions.")),
+    (
+        "value starting with *",
+        GUIDE,
+        sub("  - text: Answer the registration questions.", '  - text: **"Next"** answers.'),
+    ),
+    (
+        "value starting with {",
+        GUIDE,
+        sub("  - text: Answer the registration questions.", "  - text: {fact:portal_name} asks questions."),
+    ),
     ("tab", GUIDE, sub("\n  Everything on the", "\n\tEverything on the")),
     ("unclosed quote", GUIDE, lambda t: re.sub(r"\ntitle: (.*)", r'\ntitle: "\1', t, count=1)),
     ("empty file", GUIDE, lambda t: "# yaml-language-server: $schema=../../../schemas/guide.schema.json\n"),
@@ -73,13 +86,32 @@ CASES = [
     ("yes/no compared with a number", PATHWAY, sub("rule: btap\n", "rule: btap >= 1\n")),
     ("unfinished rule", PATHWAY, sub("rule: experience_years >= 4", "rule: experience_years >= ")),
     ("unknown placeholder", PATHWAY, sub("{remaining} to go.", "{remainder} to go.")),
-    ("rule without unmet", PATHWAY, lambda t: re.sub(
-        r"(rule: mentoring_years >= 2\n    met: .*\n)    unmet: >-\n(      .*\n)+", r"\1", t, count=1)),
-    ("source not the pathway's", PATHWAY, sub("    source: fx-ipc-to-ccpc\n    rule: btap", "    source: help\n    rule: btap")),
-    ("case names no requirement", PATHWAY, sub("requirements: {experience: unmet,", "requirements: {experiance: unmet,")),
-    ("case answer the checker refuses", PATHWAY, sub("answers: {mentoring_years: 1.5}", "answers: {mentoring_year: 1.5}")),
+    (
+        "rule without unmet",
+        PATHWAY,
+        lambda t: re.sub(r"(rule: mentoring_years >= 2\n    met: .*\n)    unmet: >-\n(      .*\n)+", r"\1", t, count=1),
+    ),
+    (
+        "source not the pathway's",
+        PATHWAY,
+        sub("    source: fx-ipc-to-ccpc\n    rule: btap", "    source: help\n    rule: btap"),
+    ),
+    (
+        "case names no requirement",
+        PATHWAY,
+        sub("requirements: {experience: unmet,", "requirements: {experiance: unmet,"),
+    ),
+    (
+        "case answer the checker refuses",
+        PATHWAY,
+        sub("answers: {mentoring_years: 1.5}", "answers: {mentoring_year: 1.5}"),
+    ),
     ("glossary term form", "glossary.yml", sub("term: DESE", "term: D E S E")),
-    ("web address", "sources.yml", lambda t: re.sub(r"\n(    retrieved: .*)", r"\n    url: www.dese.mo.gov\n\1", t, count=1)),
+    (
+        "web address",
+        "sources.yml",
+        lambda t: re.sub(r"\n(    retrieved: .*)", r"\n    url: www.dese.mo.gov\n\1", t, count=1),
+    ),
 ]
 
 
@@ -121,8 +153,9 @@ def doc() -> str:
     return DOC.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name,rel,change,at", [c if len(c) == 4 else (*c, c[1]) for c in CASES],
-                         ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    "name,rel,change,at", [c if len(c) == 4 else (*c, c[1]) for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_message_is_explained(name, rel, change, at, doc, tmp_path, monkeypatch):
     base = tmp_path / "base"
     base.mkdir()
@@ -137,8 +170,7 @@ def test_message_is_explained(name, rel, change, at, doc, tmp_path, monkeypatch)
     new = sorted(m for m in after - before if m.startswith(f"content/{at}:"))
     assert new, f"{name}: the mistake produced no message about content/{at}"
     missing = [m for m in new if shape(without_place(m)) not in shape(doc)]
-    assert not missing, (f"content/README.md does not explain what staff see for '{name}':\n  "
-                         + "\n  ".join(missing))
+    assert not missing, f"content/README.md does not explain what staff see for '{name}':\n  " + "\n  ".join(missing)
 
 
 def test_review_warning_is_explained(doc, tmp_path, monkeypatch):
@@ -155,12 +187,16 @@ def test_review_warning_is_explained(doc, tmp_path, monkeypatch):
 def test_the_site_page_shows_the_guide_itself(built_site):
     """docs/staff/editing.md includes content/README.md: every heading of the file is on the page."""
     page = (built_site / "staff" / "editing" / "index.html").read_text(encoding="utf-8")
-    headings = [line.lstrip("#").strip() for line in DOC.read_text(encoding="utf-8").split("\n")
-                if re.match(r"#{1,3} ", line) and not line.startswith("# yaml-language-server")]
+    headings = [
+        line.lstrip("#").strip()
+        for line in DOC.read_text(encoding="utf-8").split("\n")
+        if re.match(r"#{1,3} ", line) and not line.startswith("# yaml-language-server")
+    ]
     assert len(headings) > 10
     words = " ".join(re.sub(r"<[^>]+>", " ", page).split())
     import html as html_lib
 
-    missing = [h for h in headings if " ".join(html_lib.unescape(h).replace("`", "").split()) not in
-               html_lib.unescape(words)]
+    missing = [
+        h for h in headings if " ".join(html_lib.unescape(h).replace("`", "").split()) not in html_lib.unescape(words)
+    ]
     assert not missing, f"the staff page does not show these sections of content/README.md: {missing}"

@@ -89,8 +89,9 @@ def test_micropython_gives_cpythons_results(pathway_id, tmp_path):
 @pytest.mark.browser
 @pytest.mark.parametrize("pathway_id", PATHWAYS)
 def test_checker_page_works_in_the_browser(pathway_id, page, site_server):
-    gates.smoke(page, site_server.url(f"checker/{pathway_id}/"), compiled()[pathway_id],
-                content().pathways[pathway_id].cases)
+    gates.smoke(
+        page, site_server.url(f"checker/{pathway_id}/"), compiled()[pathway_id], content().pathways[pathway_id].cases
+    )
 
 
 @pytest.mark.parametrize("chooser_id,case", CHOOSER_CASES, ids=[f"{cid}: {case.name}" for cid, case in CHOOSER_CASES])
@@ -104,8 +105,13 @@ def test_chooser_case(chooser_id, case):
 @pytest.mark.parametrize("chooser_id", CHOOSERS)
 def test_chooser_page_works_in_the_browser(chooser_id, page, site_server):
     c = content()
-    gates.chooser_smoke(page, site_server.url(f"checker/{chooser_id}/"), c.compiled_choosers[chooser_id],
-                        c.compiled, c.choosers[chooser_id].cases)
+    gates.chooser_smoke(
+        page,
+        site_server.url(f"checker/{chooser_id}/"),
+        c.compiled_choosers[chooser_id],
+        c.compiled,
+        c.choosers[chooser_id].cases,
+    )
 
 
 @pytest.mark.parametrize("chooser_id", CHOOSERS)

@@ -52,9 +52,27 @@ def test_yaml_values_are_what_ruamels_safe_loader_gives():
 
 def test_csp_scan_finds_what_finditer_finds():
     rnd = random.Random(7)
-    parts = ["<script>", "</script>", "<SCRIPT type='module'>", "<script src=x>", "</script >", "<py-script>",
-             "<MPY-CONFIG/", "<py-scripts", '<script type="mpy">', "<scripts>", "'", '"', "<script", "</scrip",
-             "x", "\n", "<script data-x='>'>", "alert(1)", "</script/"]
+    parts = [
+        "<script>",
+        "</script>",
+        "<SCRIPT type='module'>",
+        "<script src=x>",
+        "</script >",
+        "<py-script>",
+        "<MPY-CONFIG/",
+        "<py-scripts",
+        '<script type="mpy">',
+        "<scripts>",
+        "'",
+        '"',
+        "<script",
+        "</scrip",
+        "x",
+        "\n",
+        "<script data-x='>'>",
+        "alert(1)",
+        "</script/",
+    ]
     for _ in range(3000):
         html = "".join(rnd.choice(parts) for _ in range(rnd.randint(0, 12)))
         found = csp.scan(html)
@@ -110,7 +128,18 @@ def test_a_content_file_that_cannot_be_there_is_skipped_as_before(tmp_path):
 
 def test_included_files_are_what_rglob_gives(tmp_path):
     """The preview's list of what pages include from the content folder (certkb/preview.py)."""
-    for name in ("a.yml", "b.YAML", "c.md", ".yml", "d.", "sub/e.txt", "sub/f.yaml", "sub/g.b.yml", "h", "sub/deep/i.csv"):
+    for name in (
+        "a.yml",
+        "b.YAML",
+        "c.md",
+        ".yml",
+        "d.",
+        "sub/e.txt",
+        "sub/f.yaml",
+        "sub/g.b.yml",
+        "h",
+        "sub/deep/i.csv",
+    ):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     (tmp_path / "folder-link").symlink_to(tmp_path / "sub")
@@ -119,16 +148,47 @@ def test_included_files_are_what_rglob_gives(tmp_path):
     expected = [str(p) for p in sorted(tmp_path.rglob("*")) if p.is_file() and p.suffix not in (".yml", ".yaml")]
     assert preview._included_files(tmp_path) == sorted(expected)
     assert {os.path.relpath(p, tmp_path) for p in expected} == {
-        ".yml", "b.YAML", "c.md", "d.", "file-link.md", "h", "sub/e.txt", "sub/deep/i.csv"}
+        ".yml",
+        "b.YAML",
+        "c.md",
+        "d.",
+        "file-link.md",
+        "h",
+        "sub/e.txt",
+        "sub/deep/i.csv",
+    }
 
 
 def test_display_path_is_what_relpath_gives():
     """The loader's shortcut for a tidy path answers as relpath itself does, for every cwd."""
     paths = [
-        "content/guides/missouri/g0.yml", "content", ".", "", "../content/x.yml", "../../x", "..", "..x/y", "a/../b",
-        "./content/x.yml", "a//b", "a/./b", "a/b/", "/work/project/content/x.yml", "/work/projectx/y", "/a/b", "/",
-        "/work/project", "/work/project/../project/content/x.yml", "/a/b/c/d", "a/b/..", "/work/project/",
-        "/work/project//content/x.yml", "/work/project/./x", "//work/project/x", "/work/projectx", "/a/b/c",
+        "content/guides/missouri/g0.yml",
+        "content",
+        ".",
+        "",
+        "../content/x.yml",
+        "../../x",
+        "..",
+        "..x/y",
+        "a/../b",
+        "./content/x.yml",
+        "a//b",
+        "a/./b",
+        "a/b/",
+        "/work/project/content/x.yml",
+        "/work/projectx/y",
+        "/a/b",
+        "/",
+        "/work/project",
+        "/work/project/../project/content/x.yml",
+        "/a/b/c/d",
+        "a/b/..",
+        "/work/project/",
+        "/work/project//content/x.yml",
+        "/work/project/./x",
+        "//work/project/x",
+        "/work/projectx",
+        "/a/b/c",
     ]
     for cwd in ("/work/project", "/", "/a/b/c", "/work/project/", "/work//project", "/work/./project"):
         for path in paths:
@@ -137,8 +197,18 @@ def test_display_path_is_what_relpath_gives():
             assert loader.display_path(loader.Path(path), cwd) == slow, (path, cwd)
 
 
-@pytest.mark.parametrize("text", ["*a* _b_ [c](d) {#e} |f| \\g `h`", "# heading #", "1. one", "- item",
-                                  "a & b < c > d \"e\" 'f'", "!!! note", "plain"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "*a* _b_ [c](d) {#e} |f| \\g `h`",
+        "# heading #",
+        "1. one",
+        "- item",
+        "a & b < c > d \"e\" 'f'",
+        "!!! note",
+        "plain",
+    ],
+)
 def test_plain_twice_is_plain_once(text):
     # plain() keeps its results by text: the same text, the same Markdown, whatever came before.
     assert templating.plain(text) == templating._plain.__wrapped__(text) == templating.plain(text)

@@ -24,10 +24,11 @@ from mkdocs.utils import CountHandler
 
 from certkb import freshness, render
 from certkb.loader import load_content
+
 from .conftest import FIXTURE_DIR, copy_project
 
 TODAY = dt.date(2026, 11, 23)
-EPOCH = str(int(dt.datetime(2026, 11, 23, 12, tzinfo=dt.timezone.utc).timestamp()))
+EPOCH = str(int(dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC).timestamp()))
 
 
 @pytest.fixture
@@ -56,14 +57,17 @@ def a_guide(project: Path) -> Path:
 # --- pure functions --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("day,months,expected", [
-    (dt.date(2026, 11, 23), 12, dt.date(2025, 11, 23)),
-    (dt.date(2026, 11, 23), 6, dt.date(2026, 5, 23)),
-    (dt.date(2026, 1, 15), 1, dt.date(2025, 12, 15)),
-    (dt.date(2026, 3, 31), 1, dt.date(2026, 2, 28)),
-    (dt.date(2024, 3, 31), 1, dt.date(2024, 2, 29)),
-    (dt.date(2026, 11, 23), 0, dt.date(2026, 11, 23)),
-])
+@pytest.mark.parametrize(
+    "day,months,expected",
+    [
+        (dt.date(2026, 11, 23), 12, dt.date(2025, 11, 23)),
+        (dt.date(2026, 11, 23), 6, dt.date(2026, 5, 23)),
+        (dt.date(2026, 1, 15), 1, dt.date(2025, 12, 15)),
+        (dt.date(2026, 3, 31), 1, dt.date(2026, 2, 28)),
+        (dt.date(2024, 3, 31), 1, dt.date(2024, 2, 29)),
+        (dt.date(2026, 11, 23), 0, dt.date(2026, 11, 23)),
+    ],
+)
 def test_months_before(day, months, expected):
     assert freshness.months_before(day, months) == expected
 
@@ -90,7 +94,8 @@ def test_reviews_list_every_guide_and_pathway_oldest_first(project):
     content = load_content(project / "content")
     rows = freshness.reviews(content, today=TODAY, stale_after_months=12)
     assert {(r.kind, r.id) for r in rows} == (
-        {("guide", g) for g in content.guides} | {("pathway", p) for p in content.pathways})
+        {("guide", g) for g in content.guides} | {("pathway", p) for p in content.pathways}
+    )
     assert [r.last_reviewed for r in rows] == sorted(r.last_reviewed for r in rows)
     assert rows[0].file == "guides/missouri/create-account.yml" and rows[0].due
     assert all(r.sources for r in rows), "every guide and pathway cites at least one source"
@@ -165,7 +170,11 @@ def strict_build(project: Path, epoch: str = EPOCH) -> subprocess.CompletedProce
     env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(project / "site")],
-        cwd=project, capture_output=True, text=True, timeout=300, env=env,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
     )
 
 
@@ -175,7 +184,9 @@ def test_stale_page_warns_and_the_strict_build_still_succeeds(project):
     assert proc.returncode == 0, proc.stderr
     assert re.search(
         rf"WARNING +-  content/guides/missouri/create-account\.yml:{line}:16: this guide was last reviewed on "
-        r"2024-01-31, more than 12 months ago", proc.stderr), proc.stderr
+        r"2024-01-31, more than 12 months ago",
+        proc.stderr,
+    ), proc.stderr
     assert "1 page is due for review" in proc.stderr
     page = (project / "site" / "staff" / "review-dates" / "index.html").read_text(encoding="utf-8")
     assert page.count("<strong>Review due</strong>") == 1 and "create-account.yml" in page
@@ -192,7 +203,7 @@ def test_stale_after_months_option(project):
     text, count = re.subn(r"\n  - certkb:?\n", "\n  - certkb:\n      stale_after_months: 1\n", text, count=1)
     assert count == 1 and "stale_after_months: 1" in text
     config.write_text(text)
-    in_a_year = str(int(dt.datetime(2027, 11, 23, tzinfo=dt.timezone.utc).timestamp()))
+    in_a_year = str(int(dt.datetime(2027, 11, 23, tzinfo=dt.UTC).timestamp()))
     proc = strict_build(project, epoch=in_a_year)
     assert proc.returncode == 0, proc.stderr
     content = load_content(project / "content")

@@ -40,8 +40,9 @@ from checker import engine
 from .checker_support import compiled
 
 PATHWAYS = sorted(compiled())
-FUZZ = settings(max_examples=200, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=200, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=30),
@@ -50,14 +51,68 @@ JSON = st.recursive(
 )
 
 NUMBER_TEXTS = [
-    "4", "3.5", "-1", "+2", ".5", "4.", "0", "-0", "00004", "1e3", "1E-3", "3,5", "1 000", "1_000", "0x10", "١٢",
-    "\uff14", "\u0663", "NaN", "nan", "Infinity", "-inf", "1e309", "9" * 40, "4\u00a0", "\u20074", "4\t", "\n4\n",
-    "", " ", "..", "-", "+", "--1", "4..5", "true", "false", "True", "yes", "null", "2024-02-29", "2024-02-30",
-    "9999-12-31", "0000-01-01", "2024-2-3", "a-choice", "a_choice", "<img src=x onerror=alert(1)>",
-    "\"><svg onload=alert(1)>", "javascript:alert(1)", "\x00", "\u202e4", "\ud800", "🙂", "{{7*7}}", "%s%n",
+    "4",
+    "3.5",
+    "-1",
+    "+2",
+    ".5",
+    "4.",
+    "0",
+    "-0",
+    "00004",
+    "1e3",
+    "1E-3",
+    "3,5",
+    "1 000",
+    "1_000",
+    "0x10",
+    "١٢",
+    "\uff14",
+    "\u0663",
+    "NaN",
+    "nan",
+    "Infinity",
+    "-inf",
+    "1e309",
+    "9" * 40,
+    "4\u00a0",
+    "\u20074",
+    "4\t",
+    "\n4\n",
+    "",
+    " ",
+    "..",
+    "-",
+    "+",
+    "--1",
+    "4..5",
+    "true",
+    "false",
+    "True",
+    "yes",
+    "null",
+    "2024-02-29",
+    "2024-02-30",
+    "9999-12-31",
+    "0000-01-01",
+    "2024-2-3",
+    "a-choice",
+    "a_choice",
+    "<img src=x onerror=alert(1)>",
+    '"><svg onload=alert(1)>',
+    "javascript:alert(1)",
+    "\x00",
+    "\u202e4",
+    "\ud800",
+    "🙂",
+    "{{7*7}}",
+    "%s%n",
 ]
-form_text = st.one_of(st.sampled_from(NUMBER_TEXTS), st.text(max_size=40),
-                      st.from_regex(r"\A[ +-]?[0-9]{0,20}(\.[0-9]{0,20})?([eE][+-]?[0-9]{1,4})?\Z"))
+form_text = st.one_of(
+    st.sampled_from(NUMBER_TEXTS),
+    st.text(max_size=40),
+    st.from_regex(r"\A[ +-]?[0-9]{0,20}(\.[0-9]{0,20})?([eE][+-]?[0-9]{1,4})?\Z"),
+)
 
 
 def input_names(pathway: dict) -> list[str]:
@@ -96,7 +151,8 @@ def check_parse(pathway: dict, answers: Any, from_text: bool) -> None:
     result = engine.evaluate(pathway, values)
     assert result["status"] in engine.OVERALL
     assert [r["status"] for r in result["requirements"]] and all(
-        r["status"] in engine.STATUSES for r in result["requirements"])
+        r["status"] in engine.STATUSES for r in result["requirements"]
+    )
     json.dumps(result, allow_nan=False)
 
 
@@ -139,7 +195,7 @@ def hard_answers(pathway: dict) -> dict[str, tuple[Any, bool]]:
     out: dict[str, tuple[Any, bool]] = {
         "5000-digit-text": ({n: "9" * 5000}, True),
         "5000-digit-text-leading-zeros": ({n: "0" * 5000 + "4"}, True),
-        "5000-digit-int": ({n: 10 ** 5000}, False),
+        "5000-digit-int": ({n: 10**5000}, False),
         "400-digit-float-text": ({n: "9" * 400 + ".5"}, True),
         "1MB-of-text": ({n: "x" * 1_000_000}, True),
         "1MB-key": ({"k" * 1_000_000: "1"}, True),
@@ -150,8 +206,18 @@ def hard_answers(pathway: dict) -> dict[str, tuple[Any, bool]]:
         "null": (None, False),
     }
     for spec in lists[:1]:
-        row = {f["name"]: (f["choices"][0]["value"] if f["type"] == "choice" else "true" if f["type"] == "boolean"
-                           else "1" if f["type"] == "number" else "2024-08-15") for f in spec["fields"]}
+        row = {
+            f["name"]: (
+                f["choices"][0]["value"]
+                if f["type"] == "choice"
+                else "true"
+                if f["type"] == "boolean"
+                else "1"
+                if f["type"] == "number"
+                else "2024-08-15"
+            )
+            for f in spec["fields"]
+        }
         out["10k-list-entries"] = ({spec["name"]: [row] * 10_000}, True)
         out["nested-500"] = ({n: _nested(500), spec["name"]: [_nested(500)]}, False)
     return out

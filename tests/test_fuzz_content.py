@@ -43,11 +43,66 @@ REAL_FILES = sorted(CONTENT_DIR.rglob("*.yml"))
 
 # Pieces YAML is made of, to build inputs that get past the first character.
 TOKENS = [
-    "\n", "  ", "    ", "\t", "- ", ": ", "? ", "key", "id", "title", "steps", "text", "sources", "[", "]", "{", "}",
-    ",", "'", '"', "|", ">-", "&a ", "*a", "&b ", "*b", "!!str ", "!!binary ", "!!python/object:os.system ",
-    "!custom ", "<<: *a", "%YAML 1.2\n", "---\n", "...\n", "#", "~", "null", "true", "no", "0x1F", "0o17", "1e400",
-    ".inf", "-.nan", "2026-02-30", "2026-13-45", "12:30:00", "1_000", "9" * 30, "\u00e9", "\u202e", "\ufeff",
-    "\x00", "\x85", "\u2028", "{fact:x}", "{guide:", "<script>", "\\", "\r\n",
+    "\n",
+    "  ",
+    "    ",
+    "\t",
+    "- ",
+    ": ",
+    "? ",
+    "key",
+    "id",
+    "title",
+    "steps",
+    "text",
+    "sources",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "'",
+    '"',
+    "|",
+    ">-",
+    "&a ",
+    "*a",
+    "&b ",
+    "*b",
+    "!!str ",
+    "!!binary ",
+    "!!python/object:os.system ",
+    "!custom ",
+    "<<: *a",
+    "%YAML 1.2\n",
+    "---\n",
+    "...\n",
+    "#",
+    "~",
+    "null",
+    "true",
+    "no",
+    "0x1F",
+    "0o17",
+    "1e400",
+    ".inf",
+    "-.nan",
+    "2026-02-30",
+    "2026-13-45",
+    "12:30:00",
+    "1_000",
+    "9" * 30,
+    "\u00e9",
+    "\u202e",
+    "\ufeff",
+    "\x00",
+    "\x85",
+    "\u2028",
+    "{fact:x}",
+    "{guide:",
+    "<script>",
+    "\\",
+    "\r\n",
 ]
 yaml_soup = st.lists(st.sampled_from(TOKENS), max_size=80).map("".join)
 
@@ -60,18 +115,24 @@ def mutate(data: bytes, ops: list[tuple[int, int, bytes]]) -> bytes:
         if kind == 0:
             out[at:at] = chunk
         elif kind == 1:
-            del out[at:at + 1 + len(chunk)]
+            del out[at : at + 1 + len(chunk)]
         else:
-            out[at:at] = out[at:at + 40]
+            out[at:at] = out[at : at + 40]
     return bytes(out)
 
 
 mutated_real = st.builds(
     mutate,
     st.sampled_from([p.read_bytes() for p in REAL_FILES]) if REAL_FILES else st.just(VALID),
-    st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 2),
-                       st.sampled_from([t.encode() for t in TOKENS] + [b"\xff", b"\xc3", b"\xed\xa0\x80"])),
-             min_size=1, max_size=6),
+    st.lists(
+        st.tuples(
+            st.integers(0, 10**6),
+            st.integers(0, 2),
+            st.sampled_from([t.encode() for t in TOKENS] + [b"\xff", b"\xc3", b"\xed\xa0\x80"]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
 )
 
 ENCODINGS = ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1", "cp1252", "utf-8-sig", "utf-7"]
@@ -119,9 +180,20 @@ HARD: dict[str, str | bytes] = {
     "python-tags": "a: !!python/object/apply:os.system [echo hi]\nb: !!python/name:os.system\n",
     "many-documents": "---\na: 1\n" * 1000,
 }
-MUST_REFUSE = {"10k-flow-lists", "10k-flow-maps", "10k-dashes-on-one-line", "billion-laughs", "over-1MB-bytes",
-               "over-1MB-text", "invalid-utf8", "many-documents", "999-flow-levels-C-parser", "1001-flow-levels",
-               "1MB-of-short-lines", "1MB-of-flow-lists"}
+MUST_REFUSE = {
+    "10k-flow-lists",
+    "10k-flow-maps",
+    "10k-dashes-on-one-line",
+    "billion-laughs",
+    "over-1MB-bytes",
+    "over-1MB-text",
+    "invalid-utf8",
+    "many-documents",
+    "999-flow-levels-C-parser",
+    "1001-flow-levels",
+    "1MB-of-short-lines",
+    "1MB-of-flow-lists",
+}
 
 
 def check_errors(errors: list[ContentError], source: str | bytes, name: str) -> None:
@@ -227,9 +299,17 @@ def test_load_content_gives_content_or_content_errors(shared_files, tmp_path_fac
 def test_load_content_survives_mutations_of_each_real_file(tmp_path_factory, real, data):
     """All the real content, with one file (guide, pathway or shared file) mutated."""
     rel = real.relative_to(CONTENT_DIR)
-    mutated = data.draw(st.builds(mutate, st.just(real.read_bytes()), st.lists(
-        st.tuples(st.integers(0, 10**6), st.integers(0, 2), st.sampled_from([t.encode() for t in TOKENS])),
-        min_size=1, max_size=4)))
+    mutated = data.draw(
+        st.builds(
+            mutate,
+            st.just(real.read_bytes()),
+            st.lists(
+                st.tuples(st.integers(0, 10**6), st.integers(0, 2), st.sampled_from([t.encode() for t in TOKENS])),
+                min_size=1,
+                max_size=4,
+            ),
+        )
+    )
     root = tmp_path_factory.getbasetemp() / "fuzz-real"
     fresh_folder(root, None)
     for p in REAL_FILES:

@@ -43,8 +43,16 @@ def parse_headers_file(text: str) -> dict[str, dict[str, str]]:
 # --- plain functions -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("site_url, expected", [(None, "/"), ("", "/"), ("http://127.0.0.1/kb", "/kb/"),
-                                                ("http://127.0.0.1/kb/", "/kb/"), ("http://127.0.0.1", "/")])
+@pytest.mark.parametrize(
+    "site_url, expected",
+    [
+        (None, "/"),
+        ("", "/"),
+        ("http://127.0.0.1/kb", "/kb/"),
+        ("http://127.0.0.1/kb/", "/kb/"),
+        ("http://127.0.0.1", "/"),
+    ],
+)
 def test_base_path_is_site_urls_path(site_url, expected):
     assert headers.base_path(site_url) == expected
 

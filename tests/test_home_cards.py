@@ -40,7 +40,9 @@ def test_golden(update_goldens):
 def test_a_new_jurisdiction_gets_a_card_from_its_summary(tmp_path):
     shutil.copytree(FIXTURE, tmp_path / "content")
     jurisdictions = tmp_path / "content" / "jurisdictions.yml"
-    jurisdictions.write_text(jurisdictions.read_text(encoding="utf-8") + """\
+    jurisdictions.write_text(
+        jurisdictions.read_text(encoding="utf-8")
+        + """\
   - id: kansas
     name: Kansas
     agency: Kansas State Department of Education
@@ -48,7 +50,9 @@ def test_a_new_jurisdiction_gets_a_card_from_its_summary(tmp_path):
     topics:
       - id: applying
         title: Applying
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     text = cards(tmp_path / "content")
     assert "- **Kansas**\n\n    Kansas educators *apply* online.\n\n    [Kansas guides](kansas/index.md)\n" in text
 

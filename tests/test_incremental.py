@@ -83,22 +83,30 @@ def serve(tmp_path: Path, steps: list[list[tuple]], naive: bool = False) -> tupl
     out = tmp_path / "out"
     proc = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(project), str(out), json.dumps(steps), "naive" if naive else "correct"],
-        cwd=project, capture_output=True, text=True, timeout=900,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1796000000"})
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1796000000"},
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return out, json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def changed_pages(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
-    return {uri for uri in before.keys() | after.keys()
-            if uri.endswith(".html") and uri != "404.html" and before.get(uri) != after.get(uri)}
+    return {
+        uri
+        for uri in before.keys() | after.keys()
+        if uri.endswith(".html") and uri != "404.html" and before.get(uri) != after.get(uri)
+    }
 
 
 NEW = "content/guides/missouri/new-guide.yml"
 THEME_OVERRIDE = '{{% extends "base.html" %}}\n{{% block announce %}}{}{{% endblock %}}\n'
 # A title only the next page's footer shows (the negative control below builds this one wrongly).
-FOOTER_TITLE = [("content/guides/connecticut/portal.yml", "title: The portal page <at a glance> & more",
-                 "title: A portal renamed")]
+FOOTER_TITLE = [
+    ("content/guides/connecticut/portal.yml", "title: The portal page <at a glance> & more", "title: A portal renamed")
+]
 STEPS = [
     [],  # the first build
     [],  # nothing changed
@@ -111,7 +119,13 @@ STEPS = [
     # boot.js, which checker pages carry inline (no file of the site changes with it).
     [("docs/assets/checker/boot.js", 'link.fetchPriority = "low";', "link.fetchPriority = 'low';")],
     # Templates, which the preview compiles once a session (preview.TemplateCode): ours, then the theme's.
-    [("overrides/kb/guide.md.j2", "\n{{ guide.summary | plain }}\n", "\n{{ guide.summary | plain }} (Template edited.)\n")],
+    [
+        (
+            "overrides/kb/guide.md.j2",
+            "\n{{ guide.summary | plain }}\n",
+            "\n{{ guide.summary | plain }} (Template edited.)\n",
+        )
+    ],
     [("overrides/main.html", None, THEME_OVERRIDE.format("First announcement"))],
     [("overrides/main.html", "First announcement", "Second announcement")],
 ]
@@ -153,7 +167,9 @@ def test_only_what_an_edit_changes_is_built(served):
     # Whatever changed between two steps was built in the later one (and nothing else changed).
     for i in range(1, len(STEPS)):
         changed = changed_pages(files(out / f"full-{i - 1}"), files(out / f"full-{i}"))
-        assert changed <= {page_file(uri) for uri in built[i]} | {uri for uri in changed if uri not in files(out / f"full-{i}")}
+        assert changed <= {page_file(uri) for uri in built[i]} | {
+            uri for uri in changed if uri not in files(out / f"full-{i}")
+        }
 
 
 def page_file(src_uri: str) -> str:

@@ -42,24 +42,27 @@ PLAIN_PAYLOADS: list[tuple[str, tuple, str]] = [  # in the frozen fixture conten
     ("guides/missouri/check-status.yml", ("summary",), '"><svg onload=alert(102)> {{ 7*7 }} summary'),
     ("guides/missouri/create-account.yml", ("notes", 0, "title"), "'><img src=x onerror=alert(103)> note"),
     ("guides/missouri/upgrade.yml", ("sections", 0, "heading"), "# <img src=x onerror=alert(104)> heading {#id}"),
-    ("guides/missouri/upgrade.yml", ("summary",), "!!! danger \"*[ISS]: hijack\" [x](javascript:alert(105))"),
+    ("guides/missouri/upgrade.yml", ("summary",), '!!! danger "*[ISS]: hijack" [x](javascript:alert(105))'),
     ("jurisdictions.yml", ("jurisdictions", 0, "name"), "</title><script>alert(106)</script>Missouri"),
     ("jurisdictions.yml", ("jurisdictions", 0, "topics", 0, "title"), "'\"><img src=x onerror=alert(107)> Account"),
     ("jurisdictions.yml", ("jurisdictions", 0, "agency"), "&lt;b&gt;DESE&amp; {% if true %}jinja{% endif %}"),
     ("facts.yml", ("facts", "id=portal_name", "value"), "<img src=x onerror=alert(108)> Portal | pipe |"),
-    ("glossary.yml", ("terms", "term=DESE", "definition"), "\"><script>alert(109)</script> | pipe | cell"),
+    ("glossary.yml", ("terms", "term=DESE", "definition"), '"><script>alert(109)</script> | pipe | cell'),
     ("sources.yml", ("sources", "id=help", "title"), "<svg/onload=alert(110)> Help Guide"),
     ("sources.yml", ("sources", "id=help", "agency"), "{{ config }} `x` \\ DESE"),
     ("pathways/fx-ipc-to-ccpc.yml", ("title",), "<script>alert(111)</script> IPC to CCPC"),
-    ("pathways/fx-ipc-to-ccpc.yml", ("inputs", 0, "label"), "\"><img src=x onerror=alert(112)> years"),
+    ("pathways/fx-ipc-to-ccpc.yml", ("inputs", 0, "label"), '"><img src=x onerror=alert(112)> years'),
     ("pathways/fx-ipc-to-ccpc.yml", ("inputs", 0, "hint"), "{{ 7*7 }} <b>hint</b>"),
     ("pathways/fx-ipc-to-ccpc.yml", ("inputs", 0, "unit"), "<i onmouseover=alert(113)>years</i>"),
     ("pathways/fx-ipc-to-ccpc.yml", ("inputs", 2, "label"), "</script><script>alert(114)</script> approved"),
     ("pathways/fx-ipc-to-ccpc.yml", ("requirements", 0, "title"), "<svg onload=alert(115)> Experience"),
     ("pathways/fx-ipc-to-ccpc.yml", ("next_steps", 0, "text"), "[x](javascript:alert(116)) next"),
     ("pathways/fx-ipc-to-ccpc.yml", ("determination",), "</script><script>alert(117)</script> DESE decides."),
-    ("pathways/fx-iss-to-css.yml", ("inputs", "name=experience", "fields", "name=setting", "choices", 0, "label"),
-     "<img src=x onerror=alert(118)> public school"),
+    (
+        "pathways/fx-iss-to-css.yml",
+        ("inputs", "name=experience", "fields", "name=setting", "choices", 0, "label"),
+        "<img src=x onerror=alert(118)> public school",
+    ),
     # Markdown that would start a block if a plain line opened with it.
     ("guides/missouri/create-account.yml", ("summary",), "# Not a heading"),
     ("guides/missouri/check-status.yml", ("sections", 0, "heading"), "1. Not a list | nor a table"),
@@ -97,7 +100,7 @@ def replace_scalar(text: str, path: tuple, value: str) -> str:
     lines = text.split("\n")
     here = lines[line - 1]
     indent = len(here) - len(here.lstrip())
-    block = here[col - 1:].lstrip().startswith((">", "|"))
+    block = here[col - 1 :].lstrip().startswith((">", "|"))
     lines[line - 1] = here[: col - 1] + json.dumps(value)
     if block:  # a folded or literal scalar: its text is on the more-indented lines below
         end = line
@@ -142,7 +145,9 @@ def test_plain_text_payloads_show_exactly_as_typed(payload_site):
     attributes = {v for p in pages.values() for v in p.attr_text}
     missing = []
     for name, path, payload in PLAIN_PAYLOADS:
-        shown = (_visible(payload) in texts) if (name, path) not in ATTRIBUTE_ONLY else (payload in "\n".join(attributes))
+        shown = (
+            (_visible(payload) in texts) if (name, path) not in ATTRIBUTE_ONLY else (payload in "\n".join(attributes))
+        )
         if not shown:
             missing.append(f"{name} {'.'.join(map(str, path))}: {payload!r}")
     # A glossary definition is also every abbreviation's tooltip: exactly as typed there too.
@@ -189,8 +194,11 @@ def test_plain_text_payloads_never_run_in_chromium(browser, payload_site):
     problems = []
     # With the policy on, a sample is enough: every page carries the nav and title payloads, and
     # tests/test_csp.py shows every page of the real site runs without a violation.
-    sample = [p for p in pages if p in checkers or p in ("index.html", "glossary/index.html",
-                                                          "missouri/create-account/index.html", "404.html")]
+    sample = [
+        p
+        for p in pages
+        if p in checkers or p in ("index.html", "glossary/index.html", "missouri/create-account/index.html", "404.html")
+    ]
     with StaticServer(payload_site) as server:
         for bypass, visited in ((True, pages), (False, sample)):
             rec = Recorder(browser, bypass_csp=bypass)
@@ -200,8 +208,9 @@ def test_plain_text_payloads_never_run_in_chromium(browser, payload_site):
                     rec.page.goto(server.url(url_path(rel)), wait_until="load")
                     if rel in checkers and not wait_ready(rec.page):
                         problems.append(f"{rel}: checker never ready with payloads in its labels")
-                    v = rec.collect(rel, server.url(url_path(rel)),
-                                    served=(payload_site / rel).read_text(encoding="utf-8"))
+                    v = rec.collect(
+                        rel, server.url(url_path(rel)), served=(payload_site / rel).read_text(encoding="utf-8")
+                    )
                     problems += [f"{rel} (csp {'off' if bypass else 'on'}): dialog {d}" for d in v.dialogs]
                     problems += [f"{rel}: created {c}" for c in v.created]
                     if not bypass:
@@ -217,8 +226,11 @@ def test_front_matter_and_nav_titles_are_escaped_exactly_once():
     meta = {"title": '</title><b class="x">Tom & Jerry\'s', "description": 'a"b', "template": "<keep>"}
     escape_meta(meta)
     escape_meta(meta)  # a second pass (mkdocs serve rebuilds) changes nothing
-    assert meta == {"title": "&lt;/title&gt;&lt;b class=&quot;x&quot;&gt;Tom &amp; Jerry's",
-                    "description": "a&quot;b", "template": "<keep>"}
+    assert meta == {
+        "title": "&lt;/title&gt;&lt;b class=&quot;x&quot;&gt;Tom &amp; Jerry's",
+        "description": "a&quot;b",
+        "template": "<keep>",
+    }
 
     class Item:
         is_page = False
@@ -239,7 +251,7 @@ MARKDOWN_PAYLOADS = [
     ('"><svg onload=alert(1)>', "HTML is not allowed"),
     ("< script >alert(1)</script>", "HTML is not allowed"),
     ("`<script>alert(1)</script>`", "HTML is not allowed"),
-    ("!!! note \"<img src=x onerror=alert(1)>\"", "HTML is not allowed"),
+    ('!!! note "<img src=x onerror=alert(1)>"', "HTML is not allowed"),
     ("[x](javascript:alert(1))", "links must be web addresses"),
     ("[x]( JaVaScRiPt:alert(1))", "links must be web addresses"),
     ("[x](java&#115;cript:alert(1))", "links must be web addresses"),
@@ -249,9 +261,9 @@ MARKDOWN_PAYLOADS = [
     ("[x][r]\n\n[r]: javascript:alert(1)", "links must be web addresses"),
     ("![x](javascript:alert(1))", "links must be web addresses"),
     ("[x](https://example.org){ onclick=alert(1) }", "curly braces are only for references"),
-    ("[x](https://example.org){: onmouseover=\"alert(1)\" }", "curly braces are only for references"),
+    ('[x](https://example.org){: onmouseover="alert(1)" }', "curly braces are only for references"),
     ("A paragraph.\n{: onclick=alert(1) }", "curly braces are only for references"),
-    ("Text{ style=\"background:url(https://tracker.example/p.gif)\" }", "curly braces are only for references"),
+    ('Text{ style="background:url(https://tracker.example/p.gif)" }', "curly braces are only for references"),
     ("{{ 7*7 }}", "curly braces are only for references"),
     ("![tracking pixel](https://tracker.example/p.gif)", "images must be files of this site"),
     ("![pixel](//tracker.example/p.gif)", "images must be files of this site"),
@@ -276,8 +288,15 @@ def content_copy(tmp_path_factory) -> Path:
 def test_markdown_payloads_are_refused_with_their_position(content_copy, payload, message, where):
     topic = load_content(content_copy).jurisdictions["missouri"].topics[0].id
     quoted = json.dumps(payload)  # one line, double-quoted YAML: the value starts at a known column
-    lines = ["id: zz-payload", "jurisdiction: missouri", f"topic: {topic}", "title: Payload test",
-             "summary: A guide carrying a payload.", "last_reviewed: 2026-11-23", "sources: [help]"]
+    lines = [
+        "id: zz-payload",
+        "jurisdiction: missouri",
+        f"topic: {topic}",
+        "title: Payload test",
+        "summary: A guide carrying a payload.",
+        "last_reviewed: 2026-11-23",
+        "sources: [help]",
+    ]
     if where == "intro":
         lines.append(f"intro: {quoted}")
         line, column = 8, 8
@@ -293,20 +312,35 @@ def test_markdown_payloads_are_refused_with_their_position(content_copy, payload
         target.unlink()
     errors = [e for e in caught.value.errors if e.path.endswith("zz-payload.yml")]
     assert errors, f"{payload!r} was accepted"
-    assert any(message in e.message and (e.line, e.column) == (line, column) for e in errors), \
-        "\n".join(str(e) for e in errors)
+    assert any(message in e.message and (e.line, e.column) == (line, column) for e in errors), "\n".join(
+        str(e) for e in errors
+    )
 
 
 def test_markdown_that_is_only_text_is_still_accepted(content_copy):
     """The rules refuse payloads, not prose: entities, a site link, a reference and a web link pass."""
     target = content_copy / "guides" / "missouri" / "zz-prose.yml"
     topic = load_content(content_copy).jurisdictions["missouri"].topics[0].id
-    prose = ("Fees &amp; forms: see [the portal](https://dese.mo.gov/) and the {fact:portal_name}; "
-             "write 3 < 4 as words. [Status](../application-status/) *[x]: y")
-    target.write_text("\n".join([
-        "id: zz-prose", "jurisdiction: missouri", f"topic: {topic}", "title: Prose", "summary: Prose.",
-        "last_reviewed: 2026-11-23", "sources: [help]", f"intro: {json.dumps(prose.replace(' < ', ' less than '))}",
-    ]) + "\n", encoding="utf-8")
+    prose = (
+        "Fees &amp; forms: see [the portal](https://dese.mo.gov/) and the {fact:portal_name}; "
+        "write 3 < 4 as words. [Status](../application-status/) *[x]: y"
+    )
+    target.write_text(
+        "\n".join(
+            [
+                "id: zz-prose",
+                "jurisdiction: missouri",
+                f"topic: {topic}",
+                "title: Prose",
+                "summary: Prose.",
+                "last_reviewed: 2026-11-23",
+                "sources: [help]",
+                f"intro: {json.dumps(prose.replace(' < ', ' less than '))}",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     try:
         content = load_content(content_copy)
     finally:
@@ -318,7 +352,7 @@ def test_markdown_that_is_only_text_is_still_accepted(content_copy):
 
 FRAGMENT_PAYLOADS = [
     "<img src=x onerror=alert(201)>",
-    "\"><svg onload=alert(202)>",
+    '"><svg onload=alert(202)>',
     "</script><script>alert(203)</script>",
     "javascript:alert(204)",
     "<iframe src=javascript:alert(205)>",
@@ -333,7 +367,7 @@ def _checker_fragments(spec: dict) -> list[str]:
     frags = []
     for start in range(0, len(FRAGMENT_PAYLOADS), 3):
         pairs = []
-        for i, payload in enumerate(FRAGMENT_PAYLOADS[start:start + 3]):
+        for i, payload in enumerate(FRAGMENT_PAYLOADS[start : start + 3]):
             pairs += [(k, payload) for k in keys[i::3]] + [(payload, "1")]
             for q in lists:
                 pairs += [(f"{q['name']}.{i}.{f['name']}", payload) for f in q.get("fields", [])]

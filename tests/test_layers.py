@@ -22,8 +22,14 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 def lint_imports(project: Path) -> subprocess.CompletedProcess:
     """lint-imports on the packages and the pyproject.toml found in ``project``."""
     env = {**os.environ, "PYTHONPATH": str(project)}  # the packages in ``project``, not the installed ones
-    return subprocess.run([str(LINT_IMPORTS), "--no-cache", "--no-logo"], cwd=project, env=env,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache", "--no-logo"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def copy_project(tmp_path: Path) -> Path:
@@ -47,8 +53,9 @@ def test_the_contracts_fail_on_a_new_cycle(tmp_path):
     assert lint_imports(project).returncode == 0
     # The loader (low) imports a renderer (high), which imports the loader: a cycle, and an upward import.
     loader = project / "certkb" / "loader.py"
-    loader.write_text(loader.read_text(encoding="utf-8") + "\nfrom . import render  # deliberate cycle\n",
-                      encoding="utf-8")
+    loader.write_text(
+        loader.read_text(encoding="utf-8") + "\nfrom . import render  # deliberate cycle\n", encoding="utf-8"
+    )
     result = lint_imports(project)
     assert result.returncode != 0, result.stdout
     assert "BROKEN" in result.stdout
@@ -58,8 +65,9 @@ def test_the_contracts_fail_on_a_new_cycle(tmp_path):
 def test_the_engine_imports_no_project_module(tmp_path):
     project = copy_project(tmp_path)
     engine = project / "checker" / "engine.py"
-    engine.write_text(engine.read_text(encoding="utf-8") + "\nfrom certkb import errors  # deliberate\n",
-                      encoding="utf-8")
+    engine.write_text(
+        engine.read_text(encoding="utf-8") + "\nfrom certkb import errors  # deliberate\n", encoding="utf-8"
+    )
     result = lint_imports(project)
     assert result.returncode != 0, result.stdout
     assert "checker.engine -> certkb.errors" in result.stdout

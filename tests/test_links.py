@@ -20,7 +20,7 @@ import pytest
 from certkb.loader import load_content
 from certkb.models import REFERENCE_RE
 
-from .conftest import CONTENT_DIR, ROOT, SUB_PATH
+from .conftest import CONTENT_DIR, SUB_PATH
 from .quality_support import CHECKER_PAGE_RE, built_pages, parse_page, url_path, write_report
 
 BASE = f"https://site.invalid{SUB_PATH}"  # any origin will do: only the path is resolved
@@ -37,7 +37,7 @@ class Site:
         """The built file a URL path under the sub-path serves, as a site-relative path (or None)."""
         if not path.startswith(SUB_PATH):
             return None
-        rel = urllib.parse.unquote(path[len(SUB_PATH):])
+        rel = urllib.parse.unquote(path[len(SUB_PATH) :])
         if rel.startswith("/") or ".." in rel.split("/"):
             return None
         candidates = [rel + "index.html"] if (rel == "" or rel.endswith("/")) else [rel, rel + "/index.html"]
@@ -98,8 +98,10 @@ def test_every_internal_link_and_anchor_resolves(site, tmp_path_factory):
         pages = sorted(external[url])
         lines.append(f"{url}\t{len(pages)} page(s): {', '.join(pages[:5])}{' ...' if len(pages) > 5 else ''}")
     write_report(report, lines)
-    print(f"\nlinks: {internal} internal links and resources checked on {len(site.pages)} pages, "
-          f"{len(broken)} broken; {len(external)} external links listed in {report}")
+    print(
+        f"\nlinks: {internal} internal links and resources checked on {len(site.pages)} pages, "
+        f"{len(broken)} broken; {len(external)} external links listed in {report}"
+    )
     assert internal > len(site.pages) * 10
     assert not broken, "\n".join(broken)
 
@@ -196,8 +198,10 @@ def test_every_glossary_abbreviation_resolves(site, content, built_site):
             if term not in content.glossary:
                 problems.append(f"{rel}: <abbr>{term}</abbr> is not a glossary term")
             elif title != content.glossary[term].definition:
-                problems.append(f"{rel}: <abbr>{term}</abbr> says {title!r}, the glossary says "
-                                f"{content.glossary[term].definition!r}")
+                problems.append(
+                    f"{rel}: <abbr>{term}</abbr> says {title!r}, the glossary says "
+                    f"{content.glossary[term].definition!r}"
+                )
     glossary = site.pages.get("glossary/index.html")
     assert glossary is not None, "no glossary page"
     for term, t in content.glossary.items():

@@ -32,8 +32,12 @@ def counted_rules(monkeypatch):
 
 def test_each_rule_is_compiled_once_per_build(counted_rules):
     content = loader.load_content(ROOT / "content")
-    rules = [check.rule for p in content.pathways.values() for r in p.requirements
-             for check in r.all_checks() + [c for route in r.routes for c in route.all_checks()] + r.undecided]
+    rules = [
+        check.rule
+        for p in content.pathways.values()
+        for r in p.requirements
+        for check in r.all_checks() + [c for route in r.routes for c in route.all_checks()] + r.undecided
+    ]
     rules += [n.rule for p in content.pathways.values() for n in p.notices]
     assert rules, "the content has pathways with rules"
     render.pages(content, render.make_env([TEMPLATES]))  # every page, the guides' requirement lists and checkers
@@ -77,8 +81,9 @@ def test_the_previews_cache_reads_only_changed_files_and_loads_what_a_fresh_load
     assert again.guides == first.guides and again.pathways.keys() == first.pathways.keys()
 
     guide = root / "guides" / "missouri" / "create-account.yml"
-    guide.write_text(guide.read_text(encoding="utf-8").replace("title: Create an account", "title: Register"),
-                     encoding="utf-8")
+    guide.write_text(
+        guide.read_text(encoding="utf-8").replace("title: Create an account", "title: Register"), encoding="utf-8"
+    )
     edited = loader.load_content(root, cache=cache)
     assert parsed[count:] == [loader.display_path(guide)], "only the edited file is parsed again"
     fresh = loader.load_content(root)

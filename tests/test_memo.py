@@ -26,8 +26,10 @@ from .conftest import CONTENT_DIR, FIXTURE_DIR, ROOT
 
 TEMPLATES = ROOT / "overrides" / "kb"
 # A text field on one line, plain (not quoted, not a block): where an edit can append a word.
-TEXT_LINE = re.compile(r"^(\s*(?:-\s+)?(?:title|summary|value|definition|name|label|heading|agency|text):\s+)"
-                       r"([^'\"|>&*!#\s].*)$")
+TEXT_LINE = re.compile(
+    r"^(\s*(?:-\s+)?(?:title|summary|value|definition|name|label|heading|agency|text):\s+)"
+    r"([^'\"|>&*!#\s].*)$"
+)
 PER_FILE = 2  # text lines edited per content file
 
 
@@ -134,8 +136,11 @@ def test_guides_removed_and_added_and_a_template_edited(tmp_path, name):
     through_memo, fresh = preview.rebuild()
     assert through_memo == fresh
     assert preview.memo.kept == 0
-    assert all(through_memo[content_page].endswith("Edited template.\n")
-               for content_page in through_memo if content_page.count("/") == 1 and not content_page.endswith("index.md"))
+    assert all(
+        through_memo[content_page].endswith("Edited template.\n")
+        for content_page in through_memo
+        if content_page.count("/") == 1 and not content_page.endswith("index.md")
+    )
 
 
 def test_a_guide_edit_makes_again_only_the_pages_that_read_the_guide(tmp_path):
@@ -145,9 +150,10 @@ def test_a_guide_edit_makes_again_only_the_pages_that_read_the_guide(tmp_path):
     content = load_content(content_dir)
     guide = next(iter(content.guides.values()))
     path = content_dir / content.files[("guide", guide.id)]
-    path.write_text(path.read_text(encoding="utf-8").replace(f"summary: {guide.summary}",
-                                                             f"summary: {guide.summary} Edited.", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(f"summary: {guide.summary}", f"summary: {guide.summary} Edited.", 1),
+        encoding="utf-8",
+    )
     through_memo, fresh = preview.rebuild()
     assert through_memo == fresh
     made = set(preview.memo.rendered)

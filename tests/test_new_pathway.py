@@ -49,8 +49,9 @@ def loaded(new_content):
 
 
 def test_the_copy_validates(new_content):
-    proc = subprocess.run([sys.executable, "-m", "certkb", "validate", str(new_content)], capture_output=True,
-                          text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "certkb", "validate", str(new_content)], capture_output=True, text=True, cwd=ROOT
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     pathways = len(list((CONTENT_DIR / "pathways").glob("*.yml"))) + 1
     assert f"{pathways} pathways" in proc.stdout, proc.stdout
@@ -99,17 +100,38 @@ def test_it_builds_and_its_checker_page_works(new_content, loaded, page, tmp_pat
 def test_a_test_run_on_the_copy_lists_the_new_pathways_tests_by_name(new_content, loaded):
     content, _ = loaded
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-         "tests/test_every_pathway.py", "tests/test_fuzz_answers.py"],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "CERTKB_CONTENT": str(new_content)})
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_every_pathway.py",
+            "tests/test_fuzz_answers.py",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CERTKB_CONTENT": str(new_content)},
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     listed = set(proc.stdout.splitlines())
     expected = [f"tests/test_every_pathway.py::test_case[{PID}: {case.name}]" for case in content.pathways[PID].cases]
-    expected += [f"tests/test_every_pathway.py::{name}[{PID}]" for name in (
-        "test_cases_show_every_requirement_met_and_unmet", "test_more_never_makes_a_result_worse",
-        "test_another_entry_never_makes_a_result_worse", "test_no_json_input_crashes_the_engine",
-        "test_parsed_answers_are_the_usable_ones", "test_thresholds_are_exact",
-        "test_micropython_gives_cpythons_results", "test_checker_page_works_in_the_browser")]
+    expected += [
+        f"tests/test_every_pathway.py::{name}[{PID}]"
+        for name in (
+            "test_cases_show_every_requirement_met_and_unmet",
+            "test_more_never_makes_a_result_worse",
+            "test_another_entry_never_makes_a_result_worse",
+            "test_no_json_input_crashes_the_engine",
+            "test_parsed_answers_are_the_usable_ones",
+            "test_thresholds_are_exact",
+            "test_micropython_gives_cpythons_results",
+            "test_checker_page_works_in_the_browser",
+        )
+    ]
     expected += [f"tests/test_fuzz_answers.py::test_form_text_always_gives_values_and_problems[{PID}]"]
     missing = [name for name in expected if name not in listed]
     assert not missing, "not listed:\n" + "\n".join(missing) + "\n\nlisted:\n" + proc.stdout

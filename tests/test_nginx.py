@@ -22,7 +22,7 @@ import pytest
 
 from certkb import headers
 
-from .conftest import ROOT, SUB_PATH, StaticServer, build_site, copy_project
+from .conftest import SUB_PATH, StaticServer, build_site, copy_project
 from .nginx_support import (
     NGINX,
     Nginx,
@@ -41,8 +41,9 @@ def nginx_www(tmp_path_factory):
     """A folder holding the site at SUB_PATH, built with site_url naming that path."""
     project = copy_project(tmp_path_factory.mktemp("nginx-project"))
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + f"\nsite_url: http://127.0.0.1{SUB_PATH}\n",
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8") + f"\nsite_url: http://127.0.0.1{SUB_PATH}\n", encoding="utf-8"
+    )
     www = world_readable_dir("certkb-nginx-www-")
     try:
         proc = build_site(www / SITE, cwd=project)
@@ -96,15 +97,29 @@ def test_it_is_the_real_nginx(nginx):
 
 # (what to break in a copy of the include, with what, and the problem the checks must then report)
 BROKEN = {
-    "nosniff missing": ('    add_header X-Content-Type-Options "nosniff" always;\n', "", "no x-content-type-options header"),
-    "referrer leaks": ('Referrer-Policy "no-referrer"', 'Referrer-Policy "unsafe-url"', "referrer-policy is 'unsafe-url'"),
+    "nosniff missing": (
+        '    add_header X-Content-Type-Options "nosniff" always;\n',
+        "",
+        "no x-content-type-options header",
+    ),
+    "referrer leaks": (
+        'Referrer-Policy "no-referrer"',
+        'Referrer-Policy "unsafe-url"',
+        "referrer-policy is 'unsafe-url'",
+    ),
     "permissions open": ("camera=(), ", "", "permissions-policy is"),
     "frameable": ("; frame-ancestors 'none'", "", "content-security-policy is"),
     "headers only on success": (" always;", ";", "(404): no content-security-policy header"),
-    "wasm mistyped": ("application/wasm wasm;", "application/octet-stream wasm;",
-                      ".wasm: Content-Type 'application/octet-stream', expected 'application/wasm'"),
-    "mjs untyped": ("text/javascript js mjs;", "text/javascript js;",
-                    ".mjs: Content-Type 'application/octet-stream', expected 'text/javascript'"),
+    "wasm mistyped": (
+        "application/wasm wasm;",
+        "application/octet-stream wasm;",
+        ".wasm: Content-Type 'application/octet-stream', expected 'application/wasm'",
+    ),
+    "mjs untyped": (
+        "text/javascript js mjs;",
+        "text/javascript js;",
+        ".mjs: Content-Type 'application/octet-stream', expected 'text/javascript'",
+    ),
     "header policy drifts": ("'wasm-unsafe-eval'", "", "is not the meta policy"),
     "no 404 page": (f"error_page 404 {SUB_PATH}404.html;", "", "the body is not the site's 404.html"),
 }
@@ -127,8 +142,12 @@ def test_a_server_that_accepts_writes_fails_the_checks(nginx_site, state_dirs):
     for path in [site, *site.rglob("*")]:
         path.chmod(0o777 if path.is_dir() else 0o666)
     state = state_dirs()
-    include = mutated_copy(site / headers.NGINX_FILE, state / "writable.conf", "limit_except GET { deny all; }",
-                           "dav_methods PUT DELETE MKCOL COPY MOVE; create_full_put_path on;")
+    include = mutated_copy(
+        site / headers.NGINX_FILE,
+        state / "writable.conf",
+        "limit_except GET { deny all; }",
+        "dav_methods PUT DELETE MKCOL COPY MOVE; create_full_put_path on;",
+    )
     with Nginx(www, include, state) as server:
         problems = served_problems(server, site)
     assert any(p.startswith("PUT assets/written.txt: status 201") for p in problems), "\n".join(problems[:20])
@@ -157,7 +176,7 @@ def browser_problems(browser, server: Nginx, site, pages: list[str]) -> tuple[li
             problems.append(f"{rel}: the checker never became ready")
         for url, status, got in responses:
             if url.startswith(server.base):
-                path = url[len(server.base):].split("?")[0].split("#")[0]
+                path = url[len(server.base) :].split("?")[0].split("#")[0]
                 seen.add(path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else "page")
                 problems += header_problems(f"{rel} -> {path or '/'} ({status})", got)
     return problems, seen
@@ -187,8 +206,9 @@ def test_the_checker_fails_under_a_drifted_header_policy(browser, nginx_www, ngi
         try:
             rec.page.goto(server.url(url_path(checkers[0])), wait_until="load")
             # Waits for the refusal the broken header causes (it never comes with the right one).
-            rec.page.wait_for_function("() => window.__quality && window.__quality.csp.length > 0",
-                                       timeout=READY_TIMEOUT_MS)
+            rec.page.wait_for_function(
+                "() => window.__quality && window.__quality.csp.length > 0", timeout=READY_TIMEOUT_MS
+            )
             v = rec.collect(checkers[0], server.url(url_path(checkers[0])))
         finally:
             rec.close()
@@ -200,7 +220,8 @@ def framed(browser, server: Nginx, framer_dir, page: str) -> bool:
     target = server.url(page)
     (framer_dir / "frame.html").write_text(
         f'<!doctype html><html lang="en"><title>another site</title><iframe src="{target}" title="framed"></iframe>',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     with StaticServer(framer_dir) as other:
         assert other.base.split("/kb/")[0] != server.base.split("/kb/")[0]  # another origin: another port
         context = browser.new_context()
@@ -223,4 +244,3 @@ def test_a_page_framed_from_another_origin_is_refused(browser, nginx, nginx_www,
     include = mutated_copy(nginx_site / headers.NGINX_FILE, state / "frameable.conf", "; frame-ancestors 'none'", "")
     with Nginx(nginx_www, include, state) as server:
         assert framed(browser, server, tmp_path, "")
-

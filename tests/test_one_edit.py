@@ -38,15 +38,24 @@ GUIDE_PAGE = Path("missouri/upgrade/index.html")
 CHECKER_PAGE = Path(f"checker/{PATHWAY_ID}/index.html")
 OLD, NEW = "rule: experience_years >= 4", "rule: experience_years >= 5"
 # Every requirement met, with exactly four years of experience.
-FOUR_YEARS = {"experience_years": 4, "pd_contact_hours": 30, "pd_plan_approved": True,
-              "mentoring_years": 2, "btap": True, "pbte": True}
+FOUR_YEARS = {
+    "experience_years": 4,
+    "pd_contact_hours": 30,
+    "pd_plan_approved": True,
+    "mentoring_years": 2,
+    "btap": True,
+    "pbte": True,
+}
 
 
 def build(project: Path) -> Path:
     site = project / "site"
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site)],
-        cwd=project, capture_output=True, text=True, timeout=600,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     assert proc.returncode == 0, f"strict build of {project.name} failed:\n{proc.stderr}"
@@ -63,9 +72,13 @@ def projects(tmp_path_factory) -> dict[str, Path]:
     text = path.read_text(encoding="utf-8")
     assert text.count(OLD) == 1, f"expected one '{OLD}' line in {PATHWAY_FILE}"
     path.write_text(text.replace(OLD, NEW), encoding="utf-8")
-    diff = [d for d in difflib.unified_diff((before / PATHWAY_FILE).read_text().splitlines(),
-                                            path.read_text().splitlines(), lineterm="", n=0)
-            if d[:1] in "+-" and not d.startswith(("+++", "---"))]
+    diff = [
+        d
+        for d in difflib.unified_diff(
+            (before / PATHWAY_FILE).read_text().splitlines(), path.read_text().splitlines(), lineterm="", n=0
+        )
+        if d[:1] in "+-" and not d.startswith(("+++", "---"))
+    ]
     assert diff == [f"-    {OLD}", f"+    {NEW}"], diff  # exactly one line of one file
     return {"before": before, "after": after}
 
@@ -134,8 +147,9 @@ def test_checker_page_data_follows(sites):
     # The browser evaluates the rule itself, not just the number shown: it changed too,
     # and so did the wording the checker page shows.
     assert experience_checks(before)[0]["rule"] != experience_checks(after)[0]["rule"]
-    [text_before, text_after] = [next(r["text"] for r in d["requirements"] if r["id"] == "experience")
-                                 for d in (before, after)]
+    [text_before, text_after] = [
+        next(r["text"] for r in d["requirements"] if r["id"] == "experience") for d in (before, after)
+    ]
     assert text_before.startswith("4 years") and text_after.startswith("5 years"), (text_before, text_after)
     # The other requirements and the questions did not move.
     others = [[r for r in d["requirements"] if r["id"] != "experience"] for d in (before, after)]
@@ -143,8 +157,9 @@ def test_checker_page_data_follows(sites):
     # The page embeds exactly what certkb.pathway compiles from the edited file.
     content = load_content(sites["after"].parent / "content")
     # (less the controls it adds for the widget: ids and widgets of the questions)
-    assert without_controls(after) == json.loads(json.dumps(
-        compile_pathway(content.pathways[PATHWAY_ID], content.sources, content.guides)))
+    assert without_controls(after) == json.loads(
+        json.dumps(compile_pathway(content.pathways[PATHWAY_ID], content.sources, content.guides))
+    )
 
 
 # --- (c) the command line ---------------------------------------------------------------------------------
@@ -154,7 +169,11 @@ def evaluate(project: Path, answers: dict) -> dict:
     """`python -m checker evaluate`, reading the given project's content."""
     proc = subprocess.run(
         [sys.executable, "-m", "checker", "--content", str(project / "content"), "evaluate", PATHWAY_ID],
-        input=json.dumps(answers), capture_output=True, text=True, timeout=60, cwd=project,
+        input=json.dumps(answers),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=project,
     )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
@@ -168,8 +187,11 @@ def test_cli_follows(projects):
     [experience] = [r for r in after["requirements"] if r["id"] == "experience"]
     assert experience["status"] == "unmet" and experience["remaining"] == 1
     assert "of the 5 years" in experience["message"], experience["message"]
-    [met] = [r for r in evaluate(projects["after"], {**FOUR_YEARS, "experience_years": 5})["requirements"]
-             if r["id"] == "experience"]
+    [met] = [
+        r
+        for r in evaluate(projects["after"], {**FOUR_YEARS, "experience_years": 5})["requirements"]
+        if r["id"] == "experience"
+    ]
     assert met["status"] == "met" and "the 5 years" in met["message"], met
 
 
@@ -182,7 +204,8 @@ def test_pathway_cases_catch_the_change(projects):
         content = load_content(project / "content")
         pathway = content.pathways[PATHWAY_ID]
         compiled = compile_pathway(pathway, content.sources, content.guides)
-        failures[name] = {case.name: case_failures(compiled, case) for case in pathway.cases
-                          if case_failures(compiled, case)}
+        failures[name] = {
+            case.name: case_failures(compiled, case) for case in pathway.cases if case_failures(compiled, case)
+        }
     assert failures["before"] == {}
     assert "Every requirement met" in failures["after"], failures["after"]

@@ -42,19 +42,45 @@ def test_valid_pathway_loads_compiles_and_passes_its_cases(tmp_path, monkeypatch
     compiled = compile_pathway(pathway, content.sources, content.guides)
     assert [case_failures(compiled, case) for case in pathway.cases] == [[], [], []]
     assert requirement_list(pathway) == [
-        {"id": "experience", "title": "Experience", "text": "2 years of experience in a public school.", "source": "help",
-         "accepted": [], "disputed": None},
-        {"id": "hours", "title": "Hours", "text": "Ten contact hours, and an evaluation.", "source": "help",
-         "accepted": [], "disputed": None},
+        {
+            "id": "experience",
+            "title": "Experience",
+            "text": "2 years of experience in a public school.",
+            "source": "help",
+            "accepted": [],
+            "disputed": None,
+        },
+        {
+            "id": "hours",
+            "title": "Hours",
+            "text": "Ten contact hours, and an evaluation.",
+            "source": "help",
+            "accepted": [],
+            "disputed": None,
+        },
     ]
     assert compiled["requirements"][0]["checks"][0]["rule"] == [
-        "cmp", ">=",
-        ["add", ["input", "years"], ["sum", "positions", ["field", "years"], ["eq", ["field", "setting"], ["str", "public"]]]],
-        ["num", 2]]
-    assert compiled["sources"] == [{"id": "help", "title": "Example Help Guide", "agency": "Example Department of Education",
-                                    "url": "https://example.org/help", "retrieved": "2026-11-01"}]
-    assert compiled["next_steps"] == [{"guide": "mo-check-status", "title": "Check the status of an application",
-                                       "text": "Check your application."}]
+        "cmp",
+        ">=",
+        [
+            "add",
+            ["input", "years"],
+            ["sum", "positions", ["field", "years"], ["eq", ["field", "setting"], ["str", "public"]]],
+        ],
+        ["num", 2],
+    ]
+    assert compiled["sources"] == [
+        {
+            "id": "help",
+            "title": "Example Help Guide",
+            "agency": "Example Department of Education",
+            "url": "https://example.org/help",
+            "retrieved": "2026-11-01",
+        }
+    ]
+    assert compiled["next_steps"] == [
+        {"guide": "mo-check-status", "title": "Check the status of an application", "text": "Check your application."}
+    ]
 
 
 @pytest.mark.parametrize("case", BAD, ids=[c.name for c in BAD])

@@ -47,9 +47,13 @@ def test_rebuilds_reuse_unchanged_pages_and_write_what_a_full_build_writes(tmp_p
     text = guide.read_text(encoding="utf-8")
     old = next(line for line in text.splitlines() if line.startswith("summary:"))
     new = old.replace("summary:", "summary: Edited in preview.", 1)
-    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(project), str(tmp_path / "serve"), str(guide), old, new],
-                          capture_output=True, text=True, timeout=900,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(project), str(tmp_path / "serve"), str(guide), old, new],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     first, again, edited = json.loads(proc.stdout.strip().splitlines()[-1])
     total = first["hits"] + first["misses"]
@@ -60,9 +64,14 @@ def test_rebuilds_reuse_unchanged_pages_and_write_what_a_full_build_writes(tmp_p
 
     # What the cached rebuilds wrote is what a full `mkdocs build` writes.
     full = tmp_path / "full"
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(full)],
-                           cwd=project, capture_output=True, text=True, timeout=900,
-                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(full)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     assert build.returncode == 0, build.stderr[-3000:]
     assert pages(tmp_path / "serve" / "edited") == pages(full)
     assert pages(tmp_path / "serve" / "again") == pages(tmp_path / "serve" / "first")

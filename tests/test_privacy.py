@@ -44,7 +44,6 @@ from .quality_support import (
     visit_every_page,
 )
 
-
 # PyScript's core.js opens (and so creates) this IndexedDB database when it is imported, for its
 # optional local-folder feature (pyscript.fs.mount), which the checker never uses. It stays empty;
 # the tests allow it only with zero records.
@@ -138,7 +137,12 @@ def check_storage(rel: str, storage: dict, scope: str) -> list[str]:
             problems.append(f"{rel}: localStorage key {key!r} written")
             continue
         palette = json.loads(value)
-        if set(palette) - {"index", "color"} or set(palette.get("color", {})) - {"media", "scheme", "primary", "accent"}:
+        if set(palette) - {"index", "color"} or set(palette.get("color", {})) - {
+            "media",
+            "scheme",
+            "primary",
+            "accent",
+        }:
             problems.append(f"{rel}: Material's palette entry holds more than the colour scheme: {value}")
     return problems
 
@@ -169,9 +173,11 @@ def test_answering_a_checker_sends_and_stores_nothing(browser, site_server, buil
             page = rec.page
             start_url = page.url
             rec.reset()
-            fields = page.locator("[data-checker-ready] input.checker-input:visible, "
-                                  "[data-checker-ready] input[type=text]:visible, "
-                                  "[data-checker-ready] input[type=number]:visible")
+            fields = page.locator(
+                "[data-checker-ready] input.checker-input:visible, "
+                "[data-checker-ready] input[type=text]:visible, "
+                "[data-checker-ready] input[type=number]:visible"
+            )
             assert fields.count() > 0, f"{rel}: no text or number fields to answer"
             for i in range(fields.count()):
                 field = fields.nth(i)

@@ -101,8 +101,9 @@ def test_the_pull_request_step_annotates_every_problem(tmp_path):
     """The workflow's own command, on a bad content folder: one annotation per problem, and a failed step."""
     case = ROOT / "tests" / "bad_content" / "many_files"
     content = make_content(tmp_path, case)
-    proc = subprocess.run(["make", "-s", "validate", "FORMAT=github", f"CONTENT_DIR={content}"],
-                          cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        ["make", "-s", "validate", "FORMAT=github", f"CONTENT_DIR={content}"], cwd=ROOT, capture_output=True, text=True
+    )
     assert proc.returncode != 0
     expected = (case / "expected.txt").read_text().splitlines()
     lines = proc.stdout.splitlines()
@@ -120,8 +121,12 @@ def hook():
 
 
 def test_the_pre_commit_configuration_is_valid():
-    proc = subprocess.run([sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
-                          cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

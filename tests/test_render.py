@@ -30,8 +30,15 @@ def rendered(fixture_content):
 # portal page of links, an upgrade guide (a guide with `pathway:`: its requirement
 # list from the pathway's YAML and the link to its checker), a jurisdiction index,
 # the glossary.
-KINDS = ["missouri/create-account.md", "missouri/check-status.md", "connecticut/portal.md",
-         "missouri/upgrade.md", "missouri/upgrade-student-services.md", "missouri/index.md", "glossary.md"]
+KINDS = [
+    "missouri/create-account.md",
+    "missouri/check-status.md",
+    "connecticut/portal.md",
+    "missouri/upgrade.md",
+    "missouri/upgrade-student-services.md",
+    "missouri/index.md",
+    "glossary.md",
+]
 
 
 @pytest.mark.parametrize("page", KINDS)
@@ -54,9 +61,11 @@ def test_plain_text_is_escaped():
 def test_references_become_facts_links_and_terms(fixture_content):
     r = PageRenderer(fixture_content, "connecticut/portal.md")
     out = r.markdown("Mail to {fact:mailing_address}; see {guide:mo-check-status}; the {term:DESE}.")
-    assert out == ("Mail to Educator Certification, P.O. Box 480, Jefferson City, MO 65102; "
-                   "see [Check the status of an application](../missouri/check-status.md); "
-                   "the Department of Elementary and Secondary Education (DESE).")
+    assert out == (
+        "Mail to Educator Certification, P.O. Box 480, Jefferson City, MO 65102; "
+        "see [Check the status of an application](../missouri/check-status.md); "
+        "the Department of Elementary and Secondary Education (DESE)."
+    )
 
 
 def test_templates_are_strict(tmp_path, fixture_content):
@@ -70,15 +79,19 @@ def test_a_site_can_override_any_template(tmp_path, fixture_content):
     (tmp_path / "glossary.md.j2").write_text("# Our own glossary ({{ terms | length }} terms)\n")
     out = dict((p, md) for p, md, _ in pages(fixture_content, make_env([tmp_path, TEMPLATES])))
     assert out["glossary.md"] == "# Our own glossary (2 terms)\n"
-    assert out["missouri/create-account.md"].startswith("---\ntitle: \"Create an account\"")
+    assert out["missouri/create-account.md"].startswith('---\ntitle: "Create an account"')
 
 
 def test_navigation_is_by_jurisdiction_then_topic_in_order(fixture_content):
     assert navigation(fixture_content)[:2] == [
-        {"Missouri": ["missouri/index.md",
-                      {"Your account": ["missouri/create-account.md"]},
-                      {"Checking status": ["missouri/check-status.md"]},
-                      {"Upgrading a certificate": ["missouri/upgrade.md", "missouri/upgrade-student-services.md"]}]},
+        {
+            "Missouri": [
+                "missouri/index.md",
+                {"Your account": ["missouri/create-account.md"]},
+                {"Checking status": ["missouri/check-status.md"]},
+                {"Upgrading a certificate": ["missouri/upgrade.md", "missouri/upgrade-student-services.md"]},
+            ]
+        },
         {"Connecticut": ["connecticut/index.md", {"The portal": ["connecticut/portal.md"]}]},
     ]
 
@@ -90,8 +103,12 @@ def test_a_long_topic_is_listed_in_groups_so_no_page_carries_the_whole_topic():
     titles = [f"Guide {i}" for i in range(95)]
     assert nav_groups(pages[:30], titles[:30]) == pages[:30]  # a topic of ordinary length is unchanged
     groups = nav_groups(pages, titles)
-    assert [list(g) for g in groups] == [["Guide 0 – Guide 29"], ["Guide 30 – Guide 59"], ["Guide 60 – Guide 89"],
-                                         ["Guide 90 – Guide 94"]]
+    assert [list(g) for g in groups] == [
+        ["Guide 0 – Guide 29"],
+        ["Guide 30 – Guide 59"],
+        ["Guide 60 – Guide 89"],
+        ["Guide 90 – Guide 94"],
+    ]
 
     def leaves(entries):
         return [x for e in entries for x in (leaves(next(iter(e.values()))) if isinstance(e, dict) else [e])]

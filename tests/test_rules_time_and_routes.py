@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from certkb.pathway import compile_pathway
 from certkb.pathway.model import Pathway
@@ -23,23 +24,48 @@ AS_OF = "2025-06-30"
 
 def pathway(inputs: list[dict[str, Any]], requirements: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     """A compiled pathway from a few inputs and requirements (as a staff file would write them)."""
-    data = {"id": "made-here", "title": "Made here", "jurisdiction": "nowhere", "last_reviewed": "2026-01-01",
-            "sources": [SOURCE, "other"], "determination": "The agency decides.", "inputs": inputs,
-            "requirements": [dict({"title": r["id"], "text": r["id"], "source": SOURCE, "met": "Met."}, **r)
-                             for r in requirements], **extra}
+    data = {
+        "id": "made-here",
+        "title": "Made here",
+        "jurisdiction": "nowhere",
+        "last_reviewed": "2026-01-01",
+        "sources": [SOURCE, "other"],
+        "determination": "The agency decides.",
+        "inputs": inputs,
+        "requirements": [
+            dict({"title": r["id"], "text": r["id"], "source": SOURCE, "met": "Met."}, **r) for r in requirements
+        ],
+        **extra,
+    }
     return compile_pathway(Pathway.model_validate(data), {}, {})
 
 
-PERIODS = [{"name": "positions", "type": "list", "label": "Positions", "max_entries": 20, "fields": [
-    {"name": "start", "type": "date", "label": "Start"},
-    {"name": "end", "type": "date", "label": "End"},
-    {"name": "counts", "type": "boolean", "label": "Counts"},
-]}, {"name": "began", "type": "date", "label": "Began"}]
-EXPERIENCE = pathway(PERIODS, [
-    {"id": "all", "rule": "years(positions) >= 4", "unmet": "{remaining} to go."},
-    {"id": "counted", "rule": "years(positions where counts) >= 4", "unmet": "{remaining} to go."},
-    {"id": "window", "rule": "years(positions between began and began + 2 years) >= 2", "unmet": "{remaining} to go."},
-])
+PERIODS = [
+    {
+        "name": "positions",
+        "type": "list",
+        "label": "Positions",
+        "max_entries": 20,
+        "fields": [
+            {"name": "start", "type": "date", "label": "Start"},
+            {"name": "end", "type": "date", "label": "End"},
+            {"name": "counts", "type": "boolean", "label": "Counts"},
+        ],
+    },
+    {"name": "began", "type": "date", "label": "Began"},
+]
+EXPERIENCE = pathway(
+    PERIODS,
+    [
+        {"id": "all", "rule": "years(positions) >= 4", "unmet": "{remaining} to go."},
+        {"id": "counted", "rule": "years(positions where counts) >= 4", "unmet": "{remaining} to go."},
+        {
+            "id": "window",
+            "rule": "years(positions between began and began + 2 years) >= 2",
+            "unmet": "{remaining} to go.",
+        },
+    ],
+)
 
 DAY = st.dates(min_value=dt.date(2010, 1, 1), max_value=dt.date(2025, 6, 30))
 
@@ -96,7 +122,8 @@ def test_years_count_each_day_once(entries):
 @given(st.lists(period(), max_size=6), period())
 def test_another_period_never_counts_less(entries, extra):
     assert years_of(EXPERIENCE, {"positions": entries + [extra]}, "all", 4) >= years_of(
-        EXPERIENCE, {"positions": entries}, "all", 4)
+        EXPERIENCE, {"positions": entries}, "all", 4
+    )
 
 
 @settings(max_examples=150, deadline=None)
@@ -104,8 +131,12 @@ def test_another_period_never_counts_less(entries, extra):
 def test_a_window_counts_only_its_own_days(entries, began):
     answers = {"positions": entries, "began": began.isoformat()}
     counted = years_of(EXPERIENCE, answers, "window", 2)
-    window = (began, began.replace(year=began.year + 2) if not (began.month == 2 and began.day == 29)
-              else dt.date(began.year + 2, 2, 28))
+    window = (
+        began,
+        began.replace(year=began.year + 2)
+        if not (began.month == 2 and began.day == 29)
+        else dt.date(began.year + 2, 2, 28),
+    )
     days = len(covered_days(entries, window))
     if counted < 2:
         assert days / 366 - 1e-6 <= counted <= days / 365 + 1e-6
@@ -116,7 +147,8 @@ def test_a_window_counts_only_its_own_days(entries, began):
 @given(st.lists(period(), max_size=6))
 def test_a_condition_only_ever_removes_periods(entries):
     assert years_of(EXPERIENCE, {"positions": entries}, "counted", 4) <= years_of(
-        EXPERIENCE, {"positions": entries}, "all", 4)
+        EXPERIENCE, {"positions": entries}, "all", 4
+    )
 
 
 def test_a_window_whose_date_is_not_given_is_unknown():
@@ -125,14 +157,24 @@ def test_a_window_whose_date_is_not_given_is_unknown():
     assert window["status"] == "unknown"
 
 
-YEARS = [{"name": "pd_years", "type": "list", "label": "Years", "max_entries": 10, "fields": [
-    {"name": "hours", "type": "number", "label": "Hours", "at_least": 0, "at_most": 100}]}]
-QUANTIFIERS = pathway(YEARS, [
-    {"id": "every", "rule": "every(pd_years where hours >= 30)", "unmet": "No."},
-    {"id": "any", "rule": "any(pd_years where hours >= 30)", "unmet": "No."},
-    {"id": "count", "rule": "count(pd_years where hours >= 30) >= 2", "unmet": "No."},
-    {"id": "all_count", "rule": "count(pd_years) == count(pd_years where hours >= 30)", "unmet": "No."},
-])
+YEARS = [
+    {
+        "name": "pd_years",
+        "type": "list",
+        "label": "Years",
+        "max_entries": 10,
+        "fields": [{"name": "hours", "type": "number", "label": "Hours", "at_least": 0, "at_most": 100}],
+    }
+]
+QUANTIFIERS = pathway(
+    YEARS,
+    [
+        {"id": "every", "rule": "every(pd_years where hours >= 30)", "unmet": "No."},
+        {"id": "any", "rule": "any(pd_years where hours >= 30)", "unmet": "No."},
+        {"id": "count", "rule": "count(pd_years where hours >= 30) >= 2", "unmet": "No."},
+        {"id": "all_count", "rule": "count(pd_years) == count(pd_years where hours >= 30)", "unmet": "No."},
+    ],
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -155,14 +197,26 @@ def test_every_any_and_count_agree(hours):
 
 
 NUMBERS = [{"name": n, "type": "number", "label": n, "at_least": 0, "at_most": 1000} for n in ("a", "b", "c")]
-ROUTES = pathway(NUMBERS, [{
-    "id": "either", "unmet": "You still need {routes}.",
-    "routes": [{"id": "a", "title": "A", "rule": "a >= 120", "unmet": "{remaining} more a"},
-               {"id": "b", "title": "B", "rule": "b >= 8", "unmet": "{remaining} more b"},
-               {"id": "c", "title": "C", "rule": "c >= 3", "unmet": "{remaining} more c"}],
-    "undecided": [{"rule": "(a > 0 and b > 0) or (a > 0 and c > 0) or (b > 0 and c > 0)",
-                   "message": "The source gives no way to combine them."}],
-}])
+ROUTES = pathway(
+    NUMBERS,
+    [
+        {
+            "id": "either",
+            "unmet": "You still need {routes}.",
+            "routes": [
+                {"id": "a", "title": "A", "rule": "a >= 120", "unmet": "{remaining} more a"},
+                {"id": "b", "title": "B", "rule": "b >= 8", "unmet": "{remaining} more b"},
+                {"id": "c", "title": "C", "rule": "c >= 3", "unmet": "{remaining} more c"},
+            ],
+            "undecided": [
+                {
+                    "rule": "(a > 0 and b > 0) or (a > 0 and c > 0) or (b > 0 and c > 0)",
+                    "message": "The source gives no way to combine them.",
+                }
+            ],
+        }
+    ],
+)
 AMOUNT = st.one_of(st.none(), st.integers(0, 200))
 
 
@@ -177,8 +231,7 @@ THRESHOLDS = {"a": 120, "b": 8, "c": 3}
 def test_routes_meet_a_requirement_exactly_when_one_route_does(a, b, c):
     answers = {k: v for k, v in (("a", a), ("b", b), ("c", c)) if v is not None}
     r = engine.evaluate(ROUTES, answers)["requirements"][0]
-    own = {"a": None if a is None else a >= 120, "b": None if b is None else b >= 8,
-           "c": None if c is None else c >= 3}
+    own = {"a": None if a is None else a >= 120, "b": None if b is None else b >= 8, "c": None if c is None else c >= 3}
     if True in own.values():
         assert r["status"] == "met"
     elif None in own.values():
@@ -193,10 +246,13 @@ def test_routes_meet_a_requirement_exactly_when_one_route_does(a, b, c):
             assert r["message"].startswith("You still need " + r["routes"][0]["message"])
 
 
-TIMED = pathway(PERIODS + [{"name": "evaluated", "type": "boolean", "label": "Evaluated"}], [
-    {"id": "experience", "rule": "years(positions where counts) >= 4", "unmet": "{remaining} to go."},
-    {"id": "evaluated", "rule": "evaluated", "unmet": "No."},
-])
+TIMED = pathway(
+    PERIODS + [{"name": "evaluated", "type": "boolean", "label": "Evaluated"}],
+    [
+        {"id": "experience", "rule": "years(positions where counts) >= 4", "unmet": "{remaining} to go."},
+        {"id": "evaluated", "rule": "evaluated", "unmet": "No."},
+    ],
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -213,10 +269,11 @@ def test_eligible_from_is_the_first_eligible_day(start, evaluated):
     assert engine.evaluate(TIMED, answers, (day - dt.timedelta(days=1)).isoformat())["status"] == "not_yet"
 
 
-EXPIRING = pathway([{"name": "issued_on", "type": "date", "label": "Issued"},
-                    {"name": "done", "type": "boolean", "label": "Done"}],
-                   [{"id": "done", "rule": "done", "unmet": "No."}],
-                   expiry={"input": "issued_on", "years": 4, "expired": "Expired on {expires_on}."})
+EXPIRING = pathway(
+    [{"name": "issued_on", "type": "date", "label": "Issued"}, {"name": "done", "type": "boolean", "label": "Done"}],
+    [{"id": "done", "rule": "done", "unmet": "No."}],
+    expiry={"input": "issued_on", "years": 4, "expired": "Expired on {expires_on}."},
+)
 
 
 @settings(max_examples=100, deadline=None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -147,10 +147,13 @@ def test_first_line_names_the_right_schema(path: Path):
 
 def test_modeline_paths():
     assert schema.modeline("sources.yml") == "# yaml-language-server: $schema=../schemas/sources.schema.json"
-    assert schema.modeline("guides/somewhere/a-guide.yml") == \
-        "# yaml-language-server: $schema=../../../schemas/guide.schema.json"
-    assert schema.modeline("pathways/a-pathway.yml") == \
-        "# yaml-language-server: $schema=../../schemas/pathway.schema.json"
+    assert (
+        schema.modeline("guides/somewhere/a-guide.yml")
+        == "# yaml-language-server: $schema=../../../schemas/guide.schema.json"
+    )
+    assert (
+        schema.modeline("pathways/a-pathway.yml") == "# yaml-language-server: $schema=../../schemas/pathway.schema.json"
+    )
     assert schema.kind_of("README.md") is None and schema.kind_of("notes.yml") is None
     assert {schema.kind_of(name) for name in SINGLE_FILES} == {"sources", "jurisdictions", "facts", "glossary"}
 
@@ -163,7 +166,8 @@ def test_schema_accepts_real_content(path: Path):
     kind = schema.kind_of(rel(path))
     errors = sorted(validator(kind).iter_errors(editor_data(path)), key=str)
     assert not errors, f"content/{rel(path)} fails {kind}.schema.json:\n" + "\n".join(
-        f"  {e.json_path}: {e.message}" for e in errors)
+        f"  {e.json_path}: {e.message}" for e in errors
+    )
 
 
 def _first(kind: str) -> Path:

@@ -31,8 +31,14 @@ READY_MS = 60_000  # generous: a loaded 2-core CI machine; the benchmark measure
 IPC = "fx-ipc-to-ccpc"
 ISS = "fx-iss-to-css"
 
-IPC_ALL_MET = [("experience_years", "4"), ("pd_contact_hours", "30"), ("pd_plan_approved", "true"),
-               ("mentoring_years", "2"), ("btap", "true"), ("pbte", "true")]
+IPC_ALL_MET = [
+    ("experience_years", "4"),
+    ("pd_contact_hours", "30"),
+    ("pd_plan_approved", "true"),
+    ("mentoring_years", "2"),
+    ("btap", "true"),
+    ("pbte", "true"),
+]
 
 
 def open_checker(page, server, pid: str, fragment: str = "") -> None:
@@ -49,7 +55,9 @@ def requirements(page) -> dict[str, tuple[str, str]]:
     out = {}
     for el in page.query_selector_all("[data-requirement-id]"):
         out[el.get_attribute("data-requirement-id")] = (
-            el.get_attribute("data-requirement-status"), el.query_selector(".checker-message").inner_text().strip())
+            el.get_attribute("data-requirement-status"),
+            el.query_selector(".checker-message").inner_text().strip(),
+        )
     return out
 
 
@@ -155,8 +163,9 @@ def tab_until(page, condition: str, limit: int, what: str) -> None:
 def test_the_form_can_be_completed_with_the_keyboard_alone(page, fixture_server):
     open_checker(page, fixture_server, IPC)
     # Tab from the top of the page to the first question.
-    tab_until(page, "document.activeElement && document.activeElement.id === 'q-experience_years'", 300,
-              "the first question")
+    tab_until(
+        page, "document.activeElement && document.activeElement.id === 'q-experience_years'", 300, "the first question"
+    )
     page.keyboard.type("4")
     page.keyboard.press("Tab")
     page.keyboard.type("30")
@@ -185,9 +194,14 @@ def test_the_form_can_be_completed_with_the_keyboard_alone(page, fixture_server)
 
 def cli_problems(pid: str, answers: dict) -> list[str]:
     """The command line's messages for answers it cannot use (exit 2, one line each on stderr)."""
-    proc = subprocess.run([sys.executable, "-m", "checker", "--content", str(FIXTURE_DIR), "evaluate", pid],
-                          input=json.dumps(answers),
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "checker", "--content", str(FIXTURE_DIR), "evaluate", pid],
+        input=json.dumps(answers),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert proc.returncode == 2, proc.stdout + proc.stderr
     return proc.stderr.strip().splitlines()
 
@@ -209,7 +223,7 @@ def test_bad_input_gives_the_command_lines_message_by_the_field_and_in_the_summa
     assert page.is_visible(".checker-errors")
     for name, typed, _ in BAD:
         line = next(ln for ln in lines if ln.startswith(name + ": "))
-        message = line[len(name) + 2:]
+        message = line[len(name) + 2 :]
         assert page.inner_text(f"#q-{name}-error") == message
         assert page.is_visible(f"#q-{name}-error")
         assert page.get_attribute(f"#q-{name}", "aria-invalid") == "true"
@@ -236,7 +250,7 @@ def test_a_malformed_date_and_bad_values_in_a_link_are_shown_at_once(page, fixtu
     open_checker(page, fixture_server, ISS, urllib.parse.urlencode(bad))
     for name in bad:
         line = next(ln for ln in lines if ln.startswith(name + ": "))
-        assert page.inner_text(f"#q-{name}-error") == line[len(name) + 2:]
+        assert page.inner_text(f"#q-{name}-error") == line[len(name) + 2 :]
     # A value no option has stays in the link until the question is answered.
     assert ("pbsse", "maybe") in fragment_pairs(page)
     choose(page, "pbsse", "true")
@@ -245,7 +259,7 @@ def test_a_malformed_date_and_bad_values_in_a_link_are_shown_at_once(page, fixtu
     page.fill("#q-issued_on", "15/08/2024")
     page.press("#q-issued_on", "Tab")
     [line] = cli_problems(ISS, {"issued_on": "15/08/2024"})
-    assert page.inner_text("#q-issued_on-error") == line[len("issued_on: "):]
+    assert page.inner_text("#q-issued_on-error") == line[len("issued_on: ") :]
     page.fill("#q-issued_on", "2024-08-15")
     assert page.is_hidden("#q-issued_on-error")
     assert "2028-08-15" in page.inner_text(".checker-expiry")
@@ -286,9 +300,18 @@ def test_the_experience_log_adds_and_removes_entries(page, fixture_server):
     choose(page, "experience-1-contracted", "true")
     pairs = fragment_pairs(page)
     assert ("experience.1.accreditor", "isacs") in pairs and ("experience.0.years", "2") in pairs
-    answers = {"experience": [{"years": "2", "setting": "mo_public", "fte": "1", "contracted": "true"},
-                              {"years": "3", "setting": "accredited_nonpublic", "accreditor": "isacs", "fte": "0.5",
-                               "contracted": "true"}]}
+    answers = {
+        "experience": [
+            {"years": "2", "setting": "mo_public", "fte": "1", "contracted": "true"},
+            {
+                "years": "3",
+                "setting": "accredited_nonpublic",
+                "accreditor": "isacs",
+                "fte": "0.5",
+                "contracted": "true",
+            },
+        ]
+    }
     assert requirements(page)["experience"][0] == "met"
     assert_matches_engine(page, ISS, answers)
 
@@ -375,10 +398,11 @@ def test_the_page_asks_nothing_of_any_other_origin_and_stores_nothing(page, fixt
     assert requests, "no request recorded"
     for url in requests:
         assert url.startswith(fixture_server.base), f"{url} is not under {fixture_server.base}"
-    stored = page.evaluate("() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage), document.cookie])")
+    stored = page.evaluate(
+        "() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage), document.cookie])"
+    )
     assert "mentoring" not in stored and "pbsse" not in stored and "experience" not in stored
     assert_clean(page)
-
 
 
 def test_a_link_is_read_as_the_browser_reads_it_even_invalid_utf8(page, fixture_server):

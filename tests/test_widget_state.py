@@ -29,7 +29,9 @@ def state(pid: str) -> CheckerState:
 
 PATHWAYS = sorted(compiled())
 LISTS = [(pid, s["name"]) for pid in PATHWAYS for s in compiled()[pid]["inputs"] if s["type"] == "list"]
-INSTEAD = [(pid, s["name"], s["instead_of"]) for pid in PATHWAYS for s in compiled()[pid]["inputs"] if s.get("instead_of")]
+INSTEAD = [
+    (pid, s["name"], s["instead_of"]) for pid in PATHWAYS for s in compiled()[pid]["inputs"] if s.get("instead_of")
+]
 
 
 def first_number(pathway: dict) -> dict:
@@ -158,7 +160,11 @@ def test_a_fragment_sets_how_many_entries_are_drawn_up_to_the_most(pid, name):
     s.start_again()
     assert s.counts[name] == 1 and s.answers == {} and s.pending == [] and s.revealed == []
     # Keys that only look like entries are not entries.
-    for odd in (template.replace(placeholder, "x"), template.replace(placeholder, ""), template.replace(placeholder, "12345")):
+    for odd in (
+        template.replace(placeholder, "x"),
+        template.replace(placeholder, ""),
+        template.replace(placeholder, "12345"),
+    ):
         assert s.entry_of(odd) is None
 
 

@@ -19,6 +19,22 @@ from .compiler import compile_pathway, compile_rules, fill_threshold
 from .guide import requirement_list
 from .model import Case, Input, Pathway, Requirement, inputs_by_name
 
-__all__ = ["Case", "Chooser", "check_chooser", "chooser_case_failures", "compile_chooser", "Input", "Pathway", "Requirement", "case_answers", "case_failures", "check_cases",
-           "check_pathway", "compile_pathway", "compile_rules", "fill_threshold", "inputs_by_name",
-           "requirement_list"]
+__all__ = [
+    "Case",
+    "Chooser",
+    "check_chooser",
+    "chooser_case_failures",
+    "compile_chooser",
+    "Input",
+    "Pathway",
+    "Requirement",
+    "case_answers",
+    "case_failures",
+    "check_cases",
+    "check_pathway",
+    "compile_pathway",
+    "compile_rules",
+    "fill_threshold",
+    "inputs_by_name",
+    "requirement_list",
+]

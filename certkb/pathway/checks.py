@@ -45,11 +45,11 @@ def _rule_position(doc: Located, path: tuple, text: str, offset: int) -> tuple[i
     lines = doc.text.split("\n")  # the text the loader read: the file is not read again
     if line > len(lines):
         return line, col
-    head = lines[line - 1][col - 1:]
+    head = lines[line - 1][col - 1 :]
     token = re.match(r"\S{0,12}", text[offset:]).group(0)  # never crosses a folded line
 
     def found(ln: int, c: int) -> bool:
-        return 0 < ln <= len(lines) and lines[ln - 1][c - 1:c - 1 + len(token)] == token
+        return 0 < ln <= len(lines) and lines[ln - 1][c - 1 : c - 1 + len(token)] == token
 
     if head[:1] in ("|", ">"):
         # A block scalar: each source line is one line of text, less the block's indentation,
@@ -107,8 +107,14 @@ def _check_input(spec: Input | EntryField, path: tuple, err: _Errors) -> None:
                 err.add(path + ("max_entries",), f"only a list has 'max_entries'; this input is a {kind}", key=True)
 
 
-def _check_message(text: str | None, path: tuple, fillable: bool | None, err: _Errors,
-                   extra: tuple[str, ...] = (), allowed: tuple[str, ...] | None = None) -> None:
+def _check_message(
+    text: str | None,
+    path: tuple,
+    fillable: bool | None,
+    err: _Errors,
+    extra: tuple[str, ...] = (),
+    allowed: tuple[str, ...] | None = None,
+) -> None:
     """Placeholders must be known, and fillable: ``fillable`` says whether the rule is
     'quantity >= number' (None: the rule has its own error, so say nothing more).
     ``extra``: placeholders this message may show beside those; ``allowed``: the only ones it may show."""
@@ -122,7 +128,9 @@ def _check_message(text: str | None, path: tuple, fillable: bool | None, err: _E
                     what = f"it may show {', '.join('{' + w + '}' for w in allowed)}"
                 else:
                     what = "it is shown as written, with no {...}"
-                err.add(path, f"'{{{word}}}' is not something this message can show{did_you_mean(word, allowed)}; {what}")
+                err.add(
+                    path, f"'{{{word}}}' is not something this message can show{did_you_mean(word, allowed)}; {what}"
+                )
         return
     known = PLACEHOLDERS + extra
     for match in _PLACEHOLDER_RE.finditer(text):
@@ -131,11 +139,17 @@ def _check_message(text: str | None, path: tuple, fillable: bool | None, err: _E
             continue
         if word not in PLACEHOLDERS:
             listed = ", ".join("{" + w + "}" for w in known[:-1]) + " and {" + known[-1] + "}"
-            err.add(path, f"'{{{word}}}' is not something a message can show{did_you_mean(word, known)}; "
-                          f"messages may use {listed}")
+            err.add(
+                path,
+                f"'{{{word}}}' is not something a message can show{did_you_mean(word, known)}; "
+                f"messages may use {listed}",
+            )
         elif path[-1] in ("met", "text") and word != "threshold":
-            err.add(path, f"'{{{word}}}' can only be shown in 'unmet' and 'unknown' messages; "
-                          f"'{path[-1]}' may show {{threshold}}")
+            err.add(
+                path,
+                f"'{{{word}}}' can only be shown in 'unmet' and 'unknown' messages; "
+                f"'{path[-1]}' may show {{threshold}}",
+            )
         elif fillable is False:
             err.add(path, f"'{{{word}}}' needs a rule of the form 'quantity >= number', e.g. 'experience_years >= 4'")
 
@@ -150,8 +164,9 @@ def _compile(rule: str, where: tuple, inputs: dict[str, Input], doc: Located, er
         return None
 
 
-def _check_rules(item: Any, path: tuple, inputs: dict[str, Input], doc: Located,
-                 err: _Errors) -> tuple[list[Compiled], list[bool | None]]:
+def _check_rules(
+    item: Any, path: tuple, inputs: dict[str, Input], doc: Located, err: _Errors
+) -> tuple[list[Compiled], list[bool | None]]:
     """A requirement's or a route's 'rule' (with 'unmet') or 'checks': compiled, and for each
     whether it is 'quantity >= number' (None: it did not compile)."""
     if item.rule is not None and item.checks:
@@ -190,21 +205,29 @@ def check_pathway(pathway: Pathway, doc: Located) -> tuple[list[ContentError], R
         if inputs[spec.name] is not spec:
             err.add(path + ("name",), f"an input named '{spec.name}' is already given")
         if spec.name in RESERVED_NAMES:
-            err.add(path + ("name",), f"'{spec.name}' is a word of the rules (the day the check is made for); "
-                                      f"name the input otherwise")
+            err.add(
+                path + ("name",),
+                f"'{spec.name}' is a word of the rules (the day the check is made for); name the input otherwise",
+            )
         _check_input(spec, path, err)
         if spec.instead_of is not None:
             other = inputs.get(spec.instead_of)
             if other is None or other is spec:
-                err.add(path + ("instead_of",), f"no other input is named '{spec.instead_of}'"
-                                                f"{did_you_mean(spec.instead_of, [n for n in inputs if n != spec.name])}")
+                err.add(
+                    path + ("instead_of",),
+                    f"no other input is named '{spec.instead_of}'"
+                    f"{did_you_mean(spec.instead_of, [n for n in inputs if n != spec.name])}",
+                )
             elif spec.type not in ("number", "list") or other.type not in ("number", "list"):
                 err.add(path + ("instead_of",), "only numbers and lists can stand instead of each other")
 
     if pathway.expiry is not None:
         spec = inputs.get(pathway.expiry.input)
         if spec is None:
-            err.add(("expiry", "input"), f"no input is named '{pathway.expiry.input}'{did_you_mean(pathway.expiry.input, inputs)}")
+            err.add(
+                ("expiry", "input"),
+                f"no input is named '{pathway.expiry.input}'{did_you_mean(pathway.expiry.input, inputs)}",
+            )
         elif spec.type != "date":
             err.add(("expiry", "input"), f"'{spec.name}' is a {spec.type}; the expiry counts from a date input")
         _check_message(pathway.expiry.expired, ("expiry", "expired"), None, err, allowed=("expires_on",))
@@ -217,17 +240,24 @@ def check_pathway(pathway: Pathway, doc: Located) -> tuple[list[ContentError], R
             err.add(path + ("id",), f"a requirement with the id '{req.id}' is already given")
         seen.append(req.id)
         if req.source not in pathway.sources:
-            err.add(path + ("source",), f"'{req.source}' is not one of this pathway's sources "
-                                        f"({', '.join(pathway.sources)}){did_you_mean(req.source, pathway.sources)}")
+            err.add(
+                path + ("source",),
+                f"'{req.source}' is not one of this pathway's sources "
+                f"({', '.join(pathway.sources)}){did_you_mean(req.source, pathway.sources)}",
+            )
         if req.disagreement is not None:
             other = req.disagreement.source
             if other == req.source:
-                err.add(path + ("disagreement", "source"), f"'{other}' is the requirement's own source; name the "
-                                                           f"source that does not state it")
+                err.add(
+                    path + ("disagreement", "source"),
+                    f"'{other}' is the requirement's own source; name the source that does not state it",
+                )
             elif other not in pathway.sources:
-                err.add(path + ("disagreement", "source"),
-                        f"'{other}' is not one of this pathway's sources ({', '.join(pathway.sources)})"
-                        f"{did_you_mean(other, pathway.sources)}")
+                err.add(
+                    path + ("disagreement", "source"),
+                    f"'{other}' is not one of this pathway's sources ({', '.join(pathway.sources)})"
+                    f"{did_you_mean(other, pathway.sources)}",
+                )
         compiled = RequirementRules()
         if req.routes:
             for key in ("rule", "checks", "unknown"):
@@ -271,9 +301,12 @@ def check_pathway(pathway: Pathway, doc: Located) -> tuple[list[ContentError], R
         _check_message(notice.message, where + ("message",), None, err, allowed=())
 
     if not any(case.problems for case in pathway.cases):
-        err.add(("cases",), "no case gives answers that the checker refuses; add one whose 'problems' list "
-                            "the messages it must give, so that a checker which stops refusing them is noticed",
-                key=True)
+        err.add(
+            ("cases",),
+            "no case gives answers that the checker refuses; add one whose 'problems' list "
+            "the messages it must give, so that a checker which stops refusing them is noticed",
+            key=True,
+        )
     return err.list, (None if err.list else rules)
 
 
@@ -292,15 +325,24 @@ def check_cases(pathway: Pathway, compiled: dict[str, Any], doc: Located) -> lis
                 if rid not in ids:
                     err.add(path + (key, rid), f"no requirement has the id '{rid}'{did_you_mean(rid, ids)}", key=True)
         if case.problems:
-            if (case.status or case.requirements or case.remaining or case.expires_on or case.messages
-                    or case.notices is not None or "eligible_from" in case.model_fields_set):
+            if (
+                case.status
+                or case.requirements
+                or case.remaining
+                or case.expires_on
+                or case.messages
+                or case.notices is not None
+                or "eligible_from" in case.model_fields_set
+            ):
                 err.add(path + ("problems",), "a case expects either problems or a result, not both", key=True)
             continue
         if case.status is None:
             err.add(path, "missing 'status': the overall result this case expects (eligible, not_yet or incomplete)")
         as_of = case.as_of.isoformat() if case.as_of else None
         for problem in engine.find_problems_as_of(compiled, case_answers(case), as_of):
-            err.add(path + ("answers",), f"{engine.problem_line(problem)} (if this is on purpose, list it under 'problems')")
+            err.add(
+                path + ("answers",), f"{engine.problem_line(problem)} (if this is on purpose, list it under 'problems')"
+            )
         if case.expires_on is not None and pathway.expiry is None:
             err.add(path + ("expires_on",), "this pathway has no 'expiry'", key=True)
     return err.list

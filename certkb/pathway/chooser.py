@@ -11,7 +11,7 @@ results is the recommendation. :func:`compile_chooser` lays it out for
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import Field
 
@@ -39,9 +39,9 @@ class ChooserCase(Strict):
     """A test staff can write: answers, and the recommendation they must give (null: none yet)."""
 
     name: PlainText
-    as_of: Optional[_dt.date] = None
+    as_of: _dt.date | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
-    recommended: Optional[Id] = None
+    recommended: Id | None = None
     problems: list[PlainText] = Field(default_factory=list)
 
 
@@ -49,7 +49,7 @@ class Chooser(Strict):
     id: Id
     title: PlainText
     jurisdiction: Id
-    summary: Optional[Markdown] = None
+    summary: Markdown | None = None
     last_reviewed: _dt.date
     sources: list[Id] = Field(min_length=1, description="The source that says which application to submit.")
     pathways: list[Id] = Field(min_length=2, description="The pathways the answers are checked against.")
@@ -81,9 +81,10 @@ def compile_chooser(chooser: Chooser, compiled: dict[str, dict[str, Any]]) -> di
         "pathways": list(chooser.pathways),
         "inputs": inputs,
         "expiries": expiries,  # the dates that cannot be after the as-of date (engine.find_problems_as_of)
-        "recommend": [{"pathway": r.pathway, "text": r.text,
-                       "when": [{"pathway": w.pathway, "status": w.status} for w in r.when]}
-                      for r in chooser.recommend],
+        "recommend": [
+            {"pathway": r.pathway, "text": r.text, "when": [{"pathway": w.pathway, "status": w.status} for w in r.when]}
+            for r in chooser.recommend
+        ],
     }
 
 
@@ -100,10 +101,13 @@ def check_chooser(chooser: Chooser, doc: Located, compiled: dict[str, dict[str, 
     listed = ", ".join(dict.fromkeys(chooser.pathways))
     for i, rec in enumerate(chooser.recommend):
         for path, pid in [(("recommend", i, "pathway"), rec.pathway)] + [
-                (("recommend", i, "when", k, "pathway"), w.pathway) for k, w in enumerate(rec.when)]:
+            (("recommend", i, "when", k, "pathway"), w.pathway) for k, w in enumerate(rec.when)
+        ]:
             if pid not in chooser.pathways:
-                add(path, f"'{pid}' is not one of this chooser's pathways ({listed})"
-                          f"{did_you_mean(pid, chooser.pathways)}")
+                add(
+                    path,
+                    f"'{pid}' is not one of this chooser's pathways ({listed}){did_you_mean(pid, chooser.pathways)}",
+                )
     if any(pid not in compiled for pid in chooser.pathways):
         return errors  # a pathway that does not exist (or did not compile) is reported where it is named
     first: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -113,8 +117,11 @@ def check_chooser(chooser: Chooser, doc: Located, compiled: dict[str, dict[str, 
             if name not in first:
                 first[name] = (pid, spec)
             elif _question(first[name][1]) != _question(spec):
-                add(("pathways", i), f"the input '{name}' is asked differently in '{pid}' and in "
-                                     f"'{first[name][0]}'; a chooser asks each question once, so write it the same in both")
+                add(
+                    ("pathways", i),
+                    f"the input '{name}' is asked differently in '{pid}' and in "
+                    f"'{first[name][0]}'; a chooser asks each question once, so write it the same in both",
+                )
     data = compile_chooser(chooser, compiled)
     names: list[str] = []
     for i, case in enumerate(chooser.cases):

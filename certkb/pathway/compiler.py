@@ -18,7 +18,6 @@ from ..rules import Compiled, compile_rule
 from .model import EntryField, Input, Pathway, inputs_by_name
 
 
-
 @dataclass
 class RequirementRules:
     """One requirement's rules, compiled: its checks, or each route's; and its undecided cases."""
@@ -56,24 +55,35 @@ def compile_rules(pathway: Pathway) -> Rules:
         return [compile_rule(check.rule, inputs) for check in checks]
 
     return Rules(
-        requirements=[RequirementRules(each(req.all_checks()), [each(r.all_checks()) for r in req.routes],
-                                       each(req.undecided)) for req in pathway.requirements],
+        requirements=[
+            RequirementRules(each(req.all_checks()), [each(r.all_checks()) for r in req.routes], each(req.undecided))
+            for req in pathway.requirements
+        ],
         notices=each(pathway.notices),
     )
 
 
 def _checks(checks: list[Any], compiled: list[Compiled]) -> list[dict[str, Any]]:
-    return [{
-        "rule": c.rule, "text": " ".join(check.rule.split()), "unmet": check.unmet, "unknown": check.unknown,
-        "inputs": c.inputs,
-        "quantity": c.quantity, "threshold": num(c.threshold),
-    } for check, c in zip(checks, compiled)]
+    return [
+        {
+            "rule": c.rule,
+            "text": " ".join(check.rule.split()),
+            "unmet": check.unmet,
+            "unknown": check.unknown,
+            "inputs": c.inputs,
+            "quantity": c.quantity,
+            "threshold": num(c.threshold),
+        }
+        for check, c in zip(checks, compiled, strict=True)
+    ]
 
 
 def _input_data(spec: Input | EntryField) -> dict[str, Any]:
     out: dict[str, Any] = {"name": spec.name, "type": spec.type, "label": spec.label, "hint": spec.hint}
     if spec.type == "number":
-        out.update(unit=spec.unit, at_least=num(spec.at_least), more_than=num(spec.more_than), at_most=num(spec.at_most))
+        out.update(
+            unit=spec.unit, at_least=num(spec.at_least), more_than=num(spec.more_than), at_most=num(spec.at_most)
+        )
     if spec.type == "choice":
         out["choices"] = [{"value": c.value, "label": c.label} for c in spec.choices]
     if isinstance(spec, Input):
@@ -86,12 +96,18 @@ def _input_data(spec: Input | EntryField) -> dict[str, Any]:
 
 
 def _source_data(source: Any) -> dict[str, Any]:
-    return {"id": source.id, "title": source.title, "agency": source.agency, "url": source.url,
-            "retrieved": source.retrieved.isoformat()}
+    return {
+        "id": source.id,
+        "title": source.title,
+        "agency": source.agency,
+        "url": source.url,
+        "retrieved": source.retrieved.isoformat(),
+    }
 
 
-def compile_pathway(pathway: Pathway, sources: dict[str, Any], guides: dict[str, Any],
-                    rules: Rules | None = None) -> dict[str, Any]:
+def compile_pathway(
+    pathway: Pathway, sources: dict[str, Any], guides: dict[str, Any], rules: Rules | None = None
+) -> dict[str, Any]:
     """The JSON data checker.engine evaluates. ``pathway`` must have passed its checks.
 
     ``rules`` are its rules as :func:`compile_rules` returns them; without them they are compiled here.
@@ -99,19 +115,29 @@ def compile_pathway(pathway: Pathway, sources: dict[str, Any], guides: dict[str,
     if rules is None:
         rules = compile_rules(pathway)
     requirements = []
-    for req, compiled in zip(pathway.requirements, rules.requirements):
+    for req, compiled in zip(pathway.requirements, rules.requirements, strict=True):
         checks = _checks(req.all_checks(), compiled.checks)
         threshold = next((c["threshold"] for c in checks if c["threshold"] is not None), None)
-        out: dict[str, Any] = {"id": req.id, "title": req.title, "text": fill_threshold(req.text, threshold),
-                               "source": req.source, "met": fill_threshold(req.met, threshold), "checks": checks}
+        out: dict[str, Any] = {
+            "id": req.id,
+            "title": req.title,
+            "text": fill_threshold(req.text, threshold),
+            "source": req.source,
+            "met": fill_threshold(req.met, threshold),
+            "checks": checks,
+        }
         # What only some requirements have is written only where it is (the pages embed this data).
         if req.routes:
-            out["routes"] = [{"id": r.id, "title": r.title, "checks": _checks(r.all_checks(), c)}
-                             for r, c in zip(req.routes, compiled.routes)]
+            out["routes"] = [
+                {"id": r.id, "title": r.title, "checks": _checks(r.all_checks(), c)}
+                for r, c in zip(req.routes, compiled.routes, strict=True)
+            ]
             out["unmet"] = req.unmet
         if req.undecided:
-            out["undecided"] = [{"rule": c.rule, "text": " ".join(u.rule.split()), "message": u.message}
-                                for u, c in zip(req.undecided, compiled.undecided)]
+            out["undecided"] = [
+                {"rule": c.rule, "text": " ".join(u.rule.split()), "message": u.message}
+                for u, c in zip(req.undecided, compiled.undecided, strict=True)
+            ]
         if req.disagreement:
             out["disputed"] = {"source": req.disagreement.source, "note": req.disagreement.note}
         if any(c.time for c in compiled.checks + [c for route in compiled.routes for c in route]):
@@ -140,6 +166,8 @@ def compile_pathway(pathway: Pathway, sources: dict[str, Any], guides: dict[str,
         ],
     }
     if pathway.notices:
-        data["notices"] = [{"id": n.id, "rule": c.rule, "message": n.message}
-                           for n, c in zip(pathway.notices, rules.notices)]
+        data["notices"] = [
+            {"id": n.id, "rule": c.rule, "message": n.message}
+            for n, c in zip(pathway.notices, rules.notices, strict=True)
+        ]
     return data

@@ -28,8 +28,16 @@ def requirement_list(pathway: Pathway, compiled: dict[str, Any] | None = None) -
         checks = r["checks"] + [c for route in r.get("routes", []) for c in route["checks"]]
         for check in checks:
             _accepted(check["rule"], inputs, None, accepted)
-        out.append({"id": r["id"], "title": r["title"], "text": r["text"], "source": r["source"], "accepted": accepted,
-                    "disputed": r.get("disputed")})
+        out.append(
+            {
+                "id": r["id"],
+                "title": r["title"],
+                "text": r["text"],
+                "source": r["source"],
+                "accepted": accepted,
+                "disputed": r.get("disputed"),
+            }
+        )
     return out
 
 

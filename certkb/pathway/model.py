@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
@@ -20,8 +20,10 @@ NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 def _name_ok(value: str) -> str:
     if not re.match(NAME_PATTERN, value):
-        raise ValueError(f"'{value[:40]}' is not a valid name; use lower-case letters, digits and '_', "
-                         f"starting with a letter (rules and answers write it)")
+        raise ValueError(
+            f"'{value[:40]}' is not a valid name; use lower-case letters, digits and '_', "
+            f"starting with a letter (rules and answers write it)"
+        )
     return value
 
 
@@ -29,8 +31,10 @@ Name = Annotated[
     str,
     StringConstraints(max_length=40),
     AfterValidator(_name_ok),
-    Field(description="Lower-case letters, digits and '_', starting with a letter: the name rules and answers use.",
-          json_schema_extra={"pattern": NAME_PATTERN}),
+    Field(
+        description="Lower-case letters, digits and '_', starting with a letter: the name rules and answers use.",
+        json_schema_extra={"pattern": NAME_PATTERN},
+    ),
 ]
 RuleText = Annotated[
     str,
@@ -39,7 +43,10 @@ RuleText = Annotated[
 ]
 Message = Annotated[
     PlainText,
-    Field(description="Shown to the educator. May use {remaining}, {value} and {threshold} in a 'quantity >= number' rule."),
+    Field(
+        description="Shown to the educator. "
+        "May use {remaining}, {value} and {threshold} in a 'quantity >= number' rule."
+    ),
 ]
 Status = Literal["met", "unmet", "unknown"]
 Overall = Literal["eligible", "not_yet", "incomplete"]
@@ -65,11 +72,11 @@ class EntryField(Strict):
     name: Name
     type: Literal["number", "boolean", "choice", "date"]
     label: PlainText = Field(description="A short name for the question, shown on the form and in messages.")
-    hint: Optional[PlainText] = Field(default=None, description="One line of help shown under the question.")
-    unit: Optional[PlainText] = Field(default=None, description="For numbers: what is counted, e.g. 'years'.")
-    at_least: Optional[float] = Field(default=None, description="For numbers: the smallest allowed answer.")
-    more_than: Optional[float] = Field(default=None, description="For numbers: answers must be larger than this.")
-    at_most: Optional[float] = Field(default=None, description="For numbers: the largest allowed answer.")
+    hint: PlainText | None = Field(default=None, description="One line of help shown under the question.")
+    unit: PlainText | None = Field(default=None, description="For numbers: what is counted, e.g. 'years'.")
+    at_least: float | None = Field(default=None, description="For numbers: the smallest allowed answer.")
+    more_than: float | None = Field(default=None, description="For numbers: answers must be larger than this.")
+    at_most: float | None = Field(default=None, description="For numbers: the largest allowed answer.")
     choices: list[Choice] = Field(default_factory=list, description="For choices: the allowed values, in order.")
 
     _numbers = field_validator("at_least", "more_than", "at_most", mode="before")(_no_bool)
@@ -80,19 +87,20 @@ class Input(EntryField):
 
     type: Literal["number", "boolean", "choice", "date", "list"]
     fields: list[EntryField] = Field(default_factory=list, description="For lists: the fields of each entry.")
-    instead_of: Optional[Name] = Field(
+    instead_of: Name | None = Field(
         default=None,
         description="Another input this one replaces: answers may give one of the two, never both; "
-                    "the one not given then counts as none.",
+        "the one not given then counts as none.",
     )
-    max_entries: Optional[int] = Field(default=None, ge=1, le=1000, description="For lists: the most entries allowed.")
+    max_entries: int | None = Field(default=None, ge=1, le=1000, description="For lists: the most entries allowed.")
 
 
 class Check(Strict):
     rule: RuleText
     unmet: Message = Field(description="What is missing when the rule is not met.")
-    unknown: Optional[Message] = Field(
-        default=None, description="Shown while the rule cannot be decided; by default, the questions still unanswered.")
+    unknown: Message | None = Field(
+        default=None, description="Shown while the rule cannot be decided; by default, the questions still unanswered."
+    )
 
 
 class _Checked:
@@ -110,9 +118,9 @@ class Route(_Checked, Strict):
 
     id: Name = Field(description="Names the route in results, e.g. 'micro_credentials'.")
     title: PlainText = Field(description="The route in a few words, e.g. 'The fifteen MLDS micro-credentials'.")
-    rule: Optional[RuleText] = Field(default=None, description="The condition; or use 'checks' for several.")
-    unmet: Optional[Message] = Field(default=None, description="With 'rule': what this route still needs.")
-    unknown: Optional[Message] = None
+    rule: RuleText | None = Field(default=None, description="The condition; or use 'checks' for several.")
+    unmet: Message | None = Field(default=None, description="With 'rule': what this route still needs.")
+    unknown: Message | None = None
     checks: list[Check] = Field(default_factory=list, description="Several conditions, each with its own message.")
 
 
@@ -141,22 +149,27 @@ class PathwayNotice(Strict):
 class Requirement(_Checked, Strict):
     id: Id
     title: PlainText = Field(description="A short name, e.g. 'Mentoring'.")
-    text: PlainText = Field(description="The requirement in full, as the guide lists it. "
-                                        "{threshold} shows the number its first 'quantity >= number' rule needs.")
+    text: PlainText = Field(
+        description="The requirement in full, as the guide lists it. "
+        "{threshold} shows the number its first 'quantity >= number' rule needs."
+    )
     source: Id = Field(description="The source (sources.yml) that states this requirement.")
     met: Message = Field(description="Shown when the requirement is met; may show {threshold}, as 'text' does.")
-    rule: Optional[RuleText] = Field(default=None, description="The condition; or use 'checks' for several.")
-    unmet: Optional[Message] = Field(default=None, description="With 'rule': what is missing when it is not met.")
-    unknown: Optional[Message] = None
+    rule: RuleText | None = Field(default=None, description="The condition; or use 'checks' for several.")
+    unmet: Message | None = Field(default=None, description="With 'rule': what is missing when it is not met.")
+    unknown: Message | None = None
     checks: list[Check] = Field(default_factory=list, description="Several conditions, each with its own message.")
     routes: list[Route] = Field(
         default_factory=list,
         description="Several ways to meet the requirement, instead of 'rule' or 'checks': it is met when any is. "
-                    "'unmet' may then show {routes}: what each route still needs, the nearest first.")
+        "'unmet' may then show {routes}: what each route still needs, the nearest first.",
+    )
     undecided: list[Undecided] = Field(
-        default_factory=list, description="Answers the source gives no rule for: unknown instead of unmet.")
-    disagreement: Optional[Disagreement] = Field(
-        default=None, description="Another of the pathway's sources does not state this requirement.")
+        default_factory=list, description="Answers the source gives no rule for: unknown instead of unmet."
+    )
+    disagreement: Disagreement | None = Field(
+        default=None, description="Another of the pathway's sources does not state this requirement."
+    )
 
     def all_checks(self) -> list[Check]:
         if self.routes:
@@ -172,12 +185,16 @@ class NextStep(Strict):
 class Expiry(Strict):
     input: Name = Field(description="The date input the certificate was issued on.")
     years: int = Field(ge=1, le=99, description="How many years the certificate is valid.")
-    called: Optional[PlainText] = Field(
-        default=None, description="What the certificate is called where its expiry date is shown, "
-                                  "e.g. 'classification' (default: 'certificate').")
-    expired: Optional[LongText] = Field(
-        default=None, description="The notice 'certificate_expired', when the as-of date is after the expiry date; "
-                                  "{expires_on} shows that date. Quote what the source says.")
+    called: PlainText | None = Field(
+        default=None,
+        description="What the certificate is called where its expiry date is shown, "
+        "e.g. 'classification' (default: 'certificate').",
+    )
+    expired: LongText | None = Field(
+        default=None,
+        description="The notice 'certificate_expired', when the as-of date is after the expiry date; "
+        "{expires_on} shows that date. Quote what the source says.",
+    )
 
 
 class Case(Strict):
@@ -185,30 +202,32 @@ class Case(Strict):
 
     name: PlainText
     answers: dict[str, Any] = Field(default_factory=dict, description="As in the JSON the checker reads.")
-    status: Optional[Overall] = Field(default=None, description="The overall result expected.")
+    status: Overall | None = Field(default=None, description="The overall result expected.")
     requirements: dict[str, Status] = Field(default_factory=dict, description="Requirement id: expected status.")
-    remaining: dict[str, Optional[float]] = Field(default_factory=dict, description="Requirement id: expected remaining.")
-    expires_on: Optional[_dt.date] = None
-    as_of: Optional[_dt.date] = Field(default=None, description="The day the check is made for (default: none).")
-    notices: Optional[list[Name]] = Field(default=None, description="The ids of the notices expected, exactly.")
-    eligible_from: Optional[_dt.date] = Field(
-        default=None, description="The eligible-from date expected; null: none expected.")
+    remaining: dict[str, float | None] = Field(default_factory=dict, description="Requirement id: expected remaining.")
+    expires_on: _dt.date | None = None
+    as_of: _dt.date | None = Field(default=None, description="The day the check is made for (default: none).")
+    notices: list[Name] | None = Field(default=None, description="The ids of the notices expected, exactly.")
+    eligible_from: _dt.date | None = Field(
+        default=None, description="The eligible-from date expected; null: none expected."
+    )
     messages: dict[str, PlainText] = Field(default_factory=dict, description="Requirement id: its message, exactly.")
     problems: list[PlainText] = Field(
-        default_factory=list, description="For answers that cannot be checked: the expected messages, in order.")
+        default_factory=list, description="For answers that cannot be checked: the expected messages, in order."
+    )
 
 
 class Pathway(Strict):
     id: Id
     title: PlainText
     jurisdiction: Id
-    summary: Optional[Markdown] = None
+    summary: Markdown | None = None
     last_reviewed: _dt.date
     sources: list[Id] = Field(min_length=1)
     determination: PlainText = Field(description="Who makes the final decision; shown with every result.")
     inputs: list[Input] = Field(min_length=1)
     requirements: list[Requirement] = Field(min_length=1)
-    expiry: Optional[Expiry] = None
+    expiry: Expiry | None = None
     notices: list[PathwayNotice] = Field(default_factory=list)
     next_steps: list[NextStep] = Field(default_factory=list)
     cases: list[Case] = Field(default_factory=list)
