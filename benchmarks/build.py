@@ -108,7 +108,7 @@ def make_projects(base: Path, n: int) -> tuple[Path, Path]:
     for project in (yaml_project, md_project):
         (project / "content").mkdir(exist_ok=True)
         shutil.copy2(ROOT / "content" / "README.md", project / "content" / "README.md")
-    for jur, topic in (("missouri", "account"), ("connecticut", "portal")):
+    for jur in ("missouri", "connecticut"):
         (content / "guides" / jur).mkdir(parents=True)
     for i in range(n):
         jur, topic = (("missouri", "account"), ("connecticut", "portal"))[i % 2]
@@ -273,7 +273,7 @@ def repeats_for(n: int, asked: int | None) -> int:
 def paired(numerator: list[float], denominator: list[float]) -> list[float]:
     """Ratios of builds run side by side (repeat r of one variant over repeat r of the other): noise
     that hits both builds of a pair cancels out, which a ratio of two medians does not do."""
-    return [a / b for a, b in zip(numerator, denominator)]
+    return [a / b for a, b in zip(numerator, denominator, strict=True)]
 
 
 def spread(values: list[float]) -> str:
@@ -334,14 +334,17 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
     first = args.sizes[0]
-    med = lambda n, key, v=None: statistics.median(rows[n][key][v] if v else rows[n][key])
+
+    def med(n, key, v=None):
+        return statistics.median(rows[n][key][v] if v else rows[n][key])
+
     print()
     print("CPU seconds (user + system) of each build process, median [min-max] of the repeats;")
     print("wall time beside it. CPU time is what a busy shared machine does not inflate.")
     print("YAML / Markdown: the ratio of the two medians, then median [min-max] of the paired builds' ratios.")
     print(
-        "| guides | " + " | ".join(f"{v} CPU" for v in variants) + " | YAML / Markdown | paired | YAML N / N=%d "
-        "| preview after an edit, CPU | wall: " % first + " | ".join(variants) + " | wall: preview |"
+        "| guides | " + " | ".join(f"{v} CPU" for v in variants) + f" | YAML / Markdown | paired | YAML N / N={first} "
+        "| preview after an edit, CPU | wall: " + " | ".join(variants) + " | wall: preview |"
     )
     print(
         "| ---: | "
@@ -388,10 +391,7 @@ def main(argv: list[str] | None = None) -> int:
         "repeats": {str(n): repeats_for(n, args.repeats) for n in rows},
         "sizes": {str(n): row for n, row in rows.items()},
     }
-    out = (
-        args.record
-        or ROOT / "benchmarks" / "results" / f"build-{_dt.datetime.now(_dt.UTC):%Y%m%dT%H%M%SZ}.json"
-    )
+    out = args.record or ROOT / "benchmarks" / "results" / f"build-{_dt.datetime.now(_dt.UTC):%Y%m%dT%H%M%SZ}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     print(f"\nrecord: {out}")

@@ -68,21 +68,25 @@ def main(argv: list[str] | None = None) -> int:
     print(f"loader: load_located, median of {args.repeats}   {'hard':>13} {'1 KB file':>12} {'ratio':>10}")
     for name, source in content_fuzz.HARD.items():
         hard, small = side_by_side(
-            lambda: load_located(source, "bench.yml"), lambda: load_located(small_file, "bench.yml"), args.repeats
+            lambda source=source: load_located(source, "bench.yml"),
+            lambda: load_located(small_file, "bench.yml"),
+            args.repeats,
         )
         print(row(name, hard, small))
 
     for pid, pathway in compiled().items():
         ordinary = {s["name"]: "1" for s in pathway["inputs"] if s["type"] == "number"}
 
-        def parse_and_evaluate(answers: Any, from_text: bool) -> None:
+        def parse_and_evaluate(answers: Any, from_text: bool, pathway: dict[str, Any] = pathway) -> None:
             values, _ = engine.parse_answers(pathway, answers, from_text)
             engine.evaluate(pathway, values)
 
         print(f"\nengine: {pid}, parse_answers + evaluate   {'hard':>8} {'ordinary':>12} {'ratio':>10}")
         for name, (answers, from_text) in answers_fuzz.hard_answers(pathway).items():
             hard, small = side_by_side(
-                lambda: parse_and_evaluate(answers, from_text), lambda: parse_and_evaluate(ordinary, True), args.repeats
+                lambda answers=answers, from_text=from_text: parse_and_evaluate(answers, from_text),
+                lambda ordinary=ordinary: parse_and_evaluate(ordinary, True),
+                args.repeats,
             )
             print(row(name, hard, small))
     return 0

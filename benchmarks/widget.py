@@ -286,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 for profile in args.profiles:  # one warm-up of each, not counted
                     for s in sites:
-                        for pg, (path, checker) in pages.items():
+                        for path, checker in pages.values():
                             one_round(browser, server, s, path, checker, PROFILES[profile], {"cold": [], "warm": []})
                 for r in range(args.rounds):
                     for profile in args.profiles:
@@ -360,11 +360,12 @@ def report(args, sites, data, lh) -> dict:
                         vals = [m.get(key) for m in loads]
                         row[key] = {"median": med(vals), "min": spread(vals)[0], "max": spread(vals)[1], "runs": vals}
                     rec.setdefault(s, {}).setdefault(pg, {})[v] = row
-                    cell = lambda k, u="ms": (
-                        f"{fmt(row[k]['median'], u)} [{fmt(row[k]['min'], u)}-{fmt(row[k]['max'], u)}]"
-                        if row[k]["median"] is not None
-                        else "-"
-                    )
+
+                    def cell(k, u="ms", row=row):
+                        if row[k]["median"] is None:
+                            return "-"
+                        return f"{fmt(row[k]['median'], u)} [{fmt(row[k]['min'], u)}-{fmt(row[k]['max'], u)}]"
+
                     print(
                         f"| {s} | {pg} | {v} | {cell('fp')} | {cell('fcp')} | {cell('lcp')} | {cell('load')} "
                         f"| {cell('ready')} | {cell('bytes', 'KiB')} |"
@@ -397,7 +398,8 @@ def report(args, sites, data, lh) -> dict:
                 rsz = data[profile][s][pg]["cold"][-1]["runtime sizes"]
                 rec[s][pg]["files until ready/load (bytes)"] = {"all": sz, "checker runtime": rsz}
                 print(
-                    f"  {s} {pg}: files until {'ready' if pg == 'checker' else 'load'}: raw {sz['raw'] / 1024:.0f} KiB, "
+                    f"  {s} {pg}: files until {'ready' if pg == 'checker' else 'load'}: "
+                    f"raw {sz['raw'] / 1024:.0f} KiB, "
                     f"gzip {sz['gzip'] / 1024:.0f} KiB, brotli {sz['brotli'] / 1024:.0f} KiB"
                     + (
                         f" (runtime: raw {rsz['raw'] / 1024:.0f}, gzip {rsz['gzip'] / 1024:.0f}, "

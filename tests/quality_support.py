@@ -379,7 +379,10 @@ def read_storage(page) -> dict[str, Any]:
                         let total = 0, left = stores.length;
                         for (const s of stores) {
                             const c = tx.objectStore(s).count();
-                            c.onsuccess = () => { total += c.result; if (--left === 0) { db.close(); resolve({name: d.name, records: total}); } };
+                            c.onsuccess = () => {
+                                total += c.result;
+                                if (--left === 0) { db.close(); resolve({name: d.name, records: total}); }
+                            };
                             c.onerror = () => { db.close(); resolve({name: d.name, records: -1}); };
                         }
                     };

@@ -50,13 +50,17 @@ def test_many_files_exactly(tmp_path):
     proc = run_validate(tmp_path, "--format", "github")
     assert proc.returncode == 1
     assert proc.stdout.splitlines() == [
-        "::error file=content/facts.yml,line=3,col=19::facts[0].jurisdiction: no jurisdiction has the id 'misouri' (did you mean 'missouri'?)",
+        "::error file=content/facts.yml,line=3,col=19::"
+        "facts[0].jurisdiction: no jurisdiction has the id 'misouri' (did you mean 'missouri'?)",
         "::error file=content/facts.yml,line=7,col=5::missing required field 'jurisdiction' in facts[1]",
-        "::error file=content/glossary.yml,line=4,col=11::duplicate glossary term 'DESE' (already used at content/glossary.yml:2:11)",
+        "::error file=content/glossary.yml,line=4,col=11::"
+        "duplicate glossary term 'DESE' (already used at content/glossary.yml:2:11)",
         "::error file=content/glossary.yml,line=6,col=5::missing required field 'definition' in terms[2]",
         "::error file=content/guides/missouri/create-account.yml,line=9,col=5::missing required field 'text' in notes[0]",
-        "::error file=content/guides/missouri/create-account.yml,line=9,col=11::notes[0].kind: 'caution' is not one of note, tip, warning, info",
-        "::error file=content/guides/missouri/create-account.yml,line=10,col=5::unknown field 'txt' (did you mean 'text'?)",
+        "::error file=content/guides/missouri/create-account.yml,line=9,col=11::"
+        "notes[0].kind: 'caution' is not one of note, tip, warning, info",
+        "::error file=content/guides/missouri/create-account.yml,line=10,col=5::"
+        "unknown field 'txt' (did you mean 'text'?)",
     ]
     assert proc.stderr == "7 problems found.\n"
 
@@ -69,7 +73,7 @@ def test_one_annotation_per_problem(case, tmp_path):
     expected = [PLAIN_RE.fullmatch(line).groupdict() for line in (case / "expected.txt").read_text().splitlines()]
     lines = proc.stdout.splitlines()
     assert len(lines) == len(expected)
-    for line, want in zip(lines, expected):
+    for line, want in zip(lines, expected, strict=True):
         got = ANNOTATION_RE.fullmatch(line)
         assert got, f"not a GitHub error annotation: {line!r}"
         assert {k: unescape(v) for k, v in got.groupdict().items()} == want

@@ -225,7 +225,8 @@ ISS_ENTRY = {"years": 2, "setting": "mo_public", "fte": 1, "contracted": True}
             "fx-iss-to-css",
             {"experience": [dict(ISS_ENTRY, setting="accredited_nonpublic", accreditor="southrn")]},
             [
-                "experience[0].accreditor: unknown value 'southrn' (did you mean 'southern'?); choose one of north-central, "
+                "experience[0].accreditor: unknown value 'southrn' (did you mean 'southern'?); "
+                "choose one of north-central, "
                 "middle-states, new-england, northwest, western, southern, nfnsaa, isacs, national-lutheran, mapcy"
             ],
         ),
@@ -289,7 +290,8 @@ def test_unknown_pathway(cli):
         proc = cli.run(*command, stdin="{}")
         assert proc.returncode == 2 and proc.out == ""
         assert proc.err.splitlines() == [
-            "unknown pathway 'fx-ipc-to-ccp' (did you mean 'fx-ipc-to-ccpc'?); the pathways are fx-ipc-to-ccpc, fx-iss-to-css"
+            "unknown pathway 'fx-ipc-to-ccp' (did you mean 'fx-ipc-to-ccpc'?); "
+            "the pathways are fx-ipc-to-ccpc, fx-iss-to-css"
         ]
 
 

@@ -52,7 +52,8 @@ ENTRY = {"years": 1, "setting": "accredited_nonpublic", "fte": 1, "contracted": 
             "fx-iss-to-css",
             {"experience": [ENTRY, dict(ENTRY, years=3), {"years": 2, "setting": "mo_public", "fte": 1}]},
             "experience",
-            "Not answered yet: Student services positions, entries 1 and 2: The nonpublic school's accrediting association; "
+            "Not answered yet: Student services positions, entries 1 and 2: "
+            "The nonpublic school's accrediting association; "
             "Student services positions, entry 3: Contracted employment.",
         ),
         (

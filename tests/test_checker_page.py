@@ -374,7 +374,10 @@ def test_runtime_folders_are_named_after_their_content(tmp_path):
     engine_py = edited / "engine.py"
     engine_py.write_text(engine_py.read_text(encoding="utf-8") + "\nEDITED = 1\n", encoding="utf-8")
     after = {item.dest for item in runtime.runtime_files(ROOT, edited)}
-    folders = lambda dests: {d.rsplit("/", 1)[0] for d in dests}
+
+    def folders(dests):
+        return {d.rsplit("/", 1)[0] for d in dests}
+
     moved = folders(before) - folders(after)
     assert len(moved) == 1 and moved.pop().startswith(f"{runtime.RUNTIME_DIR}/py.")
     assert {d for d in before if "/py." not in d} == {d for d in after if "/py." not in d}

@@ -194,12 +194,15 @@ def test_policy_hashes_executable_inline_scripts_only():
 
     assert (
         csp.script_hash("var a = 1;")
-        == "'sha256-%s'" % base64.b64encode(hashlib.sha256(b"var a = 1;").digest()).decode()
+        == f"'sha256-{base64.b64encode(hashlib.sha256(b'var a = 1;').digest()).decode()}'"
     )
 
 
 def test_apply_puts_the_policy_right_after_the_charset_and_only_once():
-    page = '<!doctype html><html><head>\n<meta charset="utf-8">\n<link rel="stylesheet" href="a.css"></head><body></body></html>'
+    page = (
+        '<!doctype html><html><head>\n<meta charset="utf-8">\n'
+        '<link rel="stylesheet" href="a.css"></head><body></body></html>'
+    )
     out = csp.apply(page)
     assert out.index("Content-Security-Policy") < out.index("<link")
     assert out.index('<meta charset="utf-8">') < out.index("Content-Security-Policy")

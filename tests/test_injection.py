@@ -1,6 +1,7 @@
 """Injection: nothing staff write and nothing a visitor types ever runs as markup or script.
 
-* Plain-text content fields (of the frozen fixture content, so staff edits never move a target) (titles, labels, hints, definitions, names, a fact
+* Plain-text content fields (of the frozen fixture content, so staff edits never move a target)
+  (titles, labels, hints, definitions, names, a fact
   inserted with {fact:}) carrying HTML, script, attribute-breakout, Jinja and
   Markdown payloads: a copy of the project with those payloads builds, the
   payloads show on the pages exactly as typed, the HTML has no element or
@@ -383,7 +384,7 @@ def test_fragment_and_typed_payloads_never_run_on_the_checker(browser, site_serv
     assert checkers, "no checker pages in the build"
     problems = []
     tried = 0
-    for pid, rel in checkers.items():
+    for rel in checkers.values():
         rec = Recorder(browser, bypass_csp=True)  # escaping alone must hold
         try:
             page = rec.page

@@ -51,10 +51,8 @@ def edit_line(path: Path, index: int) -> None:
     lines = path.read_text(encoding="utf-8").split("\n")
     match = TEXT_LINE.match(lines[index])
     value = match.group(2)
-    if " #" in value:  # a trailing comment: the edit goes before it
-        value = value.replace(" #", " edited #", 1)
-    else:
-        value = value + " edited"
+    # A trailing comment: the edit goes before it.
+    value = value.replace(" #", " edited #", 1) if " #" in value else value + " edited"
     lines[index] = match.group(1) + value
     path.write_text("\n".join(lines), encoding="utf-8")
 

@@ -164,8 +164,8 @@ def browser_problems(browser, server: Nginx, site, pages: list[str]) -> tuple[li
     seen: set[str] = set()
     for rel in pages:
         rec = Recorder(browser)
-        responses = []
-        rec.context.on("response", lambda r: responses.append((r.url, r.status, r.all_headers())))
+        responses: list = []
+        rec.context.on("response", lambda r, responses=responses: responses.append((r.url, r.status, r.all_headers())))
         try:
             v = visit(rec, server, rel)
         finally:

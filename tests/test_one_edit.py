@@ -103,7 +103,7 @@ def test_guide_requirement_list_follows(sites):
     before = requirement_list((sites["before"] / GUIDE_PAGE).read_text(encoding="utf-8"))
     after = requirement_list((sites["after"] / GUIDE_PAGE).read_text(encoding="utf-8"))
     assert len(before) == len(after) == 5
-    changed = [(b, a) for b, a in zip(before, after) if b != a]
+    changed = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
     assert len(changed) == 1, f"one requirement should change, not {changed}"
     b, a = changed[0]
     assert b.startswith("Teaching experience") and "4 years" in b, b
