@@ -72,21 +72,49 @@ def build_with_content(content_dir: Path, workdir: Path) -> Path:
     return dest
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The site of the content under test, built once per test session with --strict."""
+def session_dir(tmp_path_factory) -> Path:
+    """A folder all of this test session's processes share: under pytest-xdist each worker has a
+    base temporary folder of its own (``popen-gw0``...) inside the session's; without it, the
+    session's own."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """``build(folder)``'s result, made once per test session whatever the number of workers:
+    the first worker to get the lock builds into ``folder``, the others wait and reuse it."""
+    from filelock import FileLock
+
+    folder = session_dir(tmp_path_factory) / name
+    with FileLock(str(folder) + ".lock"):
+        done = folder / ".built"
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a failed attempt's leftovers
+            folder.mkdir(parents=True)
+            result = build(folder)
+            (folder / ".built").write_text(str(result.relative_to(folder)), encoding="utf-8")
+        return folder / done.read_text(encoding="utf-8")
+
+
+def _build_real_site(folder: Path) -> Path:
     if CONTENT_DIR != ROOT / "content":
-        return build_with_content(CONTENT_DIR, tmp_path_factory.mktemp("content-site"))
-    dest = tmp_path_factory.mktemp("site") / "site"
+        return build_with_content(CONTENT_DIR, folder)
+    dest = folder / "site"
     proc = build_site(dest)
     assert proc.returncode == 0, f"strict build failed:\n{proc.stdout}\n{proc.stderr}"
     return dest
 
 
 @pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The site of the content under test, built once per test session with --strict."""
+    return built_once(tmp_path_factory, "content-site", _build_real_site)
+
+
+@pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory) -> Path:
     """The site of tests/fixtures/content (frozen pathways the widget's tests use by name)."""
-    return build_with_content(FIXTURE_DIR, tmp_path_factory.mktemp("fixture-site"))
+    return built_once(tmp_path_factory, "fixture-site", lambda folder: build_with_content(FIXTURE_DIR, folder))
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

@@ -26,6 +26,7 @@ from certkb.pathway import case_answers, case_failures
 from checker import engine
 
 from .checker_support import ROOT, in_order, random_answers, random_form_answers
+from .checker_visits import case_list, checker_visits
 
 GATE = settings(max_examples=300)  # deadline=None and the rest come from the profile in conftest.py
 RANK = {"unmet": 0, "unknown": 1, "met": 2, "not_yet": 0, "incomplete": 1, "eligible": 2}
@@ -120,7 +121,7 @@ def statuses(result: dict[str, Any]) -> tuple:
 
 def assert_not_worse(before: dict[str, Any], after: dict[str, Any]) -> None:
     assert RANK[after["status"]] >= RANK[before["status"]], (statuses(before), statuses(after))
-    for b, a in zip(before["requirements"], after["requirements"]):
+    for b, a in zip(before["requirements"], after["requirements"], strict=True):
         assert RANK[a["status"]] >= RANK[b["status"]], (b, a)
         if isinstance(a["remaining"], (int, float)) and isinstance(b["remaining"], (int, float)):
             assert a["remaining"] <= b["remaining"], (b, a)
@@ -236,7 +237,7 @@ def another_entry_never_worse(pathway: dict[str, Any]) -> None:
         if not any(every):
             assert_not_worse(before, after)
             return
-        for b, a, exempt in zip(before["requirements"], after["requirements"], every):
+        for b, a, exempt in zip(before["requirements"], after["requirements"], every, strict=True):
             if not exempt:
                 assert RANK[a["status"]] >= RANK[b["status"]], (b, a)
 
@@ -313,40 +314,44 @@ def thresholds_are_exact(pathway: dict[str, Any]) -> int:
     """Each ``QUANTITY >= NUMBER`` check is unmet just below the number and not unmet at it or above.
 
     Returns how many checks were tried (so a caller can tell the gate was not empty)."""
-    numbers = {s["name"]: s for s in pathway["inputs"] if s["type"] == "number"}
     checks = threshold_checks(pathway)
     for requirement, check in checks:
-        threshold = check["threshold"]
-        names = check["inputs"]
-        single = len(requirement["checks"]) == 1 and check["quantity"] == ["input", names[0]]
-        edges = [threshold, math.nextafter(threshold, -math.inf), threshold - 0.01, threshold + 0.01]
-
-        def strategy(name: str):
-            spec = numbers[name]
-            low, high = low_bound(spec), spec["at_most"]
-            inside = [x for x in edges if low < x <= high or (x == low and spec.get("at_least") is not None)]
-            return st.sampled_from(inside) | number(spec) if inside else number(spec)
-
-        @GATE
-        @given(answers=st.fixed_dictionaries({n: strategy(n) for n in names}))
-        def run(answers):
-            quantity = _linear(check["quantity"], answers)
-            assume(abs(quantity - threshold) > 1e-6 or quantity == threshold)
-            result = engine.evaluate(pathway, answers)
-            r = next(x for x in result["requirements"] if x["id"] == requirement["id"])
-            if quantity < threshold:
-                assert r["status"] == "unmet", (answers, r)
-            else:
-                assert r["status"] != "unmet", (answers, r)
-            if single:
-                assert r["status"] == ("met" if quantity >= threshold else "unmet")
-                if quantity >= threshold:
-                    assert r["remaining"] == 0
-                else:
-                    assert r["remaining"] > 0 and abs(r["remaining"] - (threshold - quantity)) <= 1e-6
-
-        run()
+        _threshold_is_exact(pathway, requirement, check)
     return len(checks)
+
+
+def _threshold_is_exact(pathway: dict[str, Any], requirement: dict[str, Any], check: dict[str, Any]) -> None:
+    numbers = {s["name"]: s for s in pathway["inputs"] if s["type"] == "number"}
+    threshold = check["threshold"]
+    names = check["inputs"]
+    single = len(requirement["checks"]) == 1 and check["quantity"] == ["input", names[0]]
+    edges = [threshold, math.nextafter(threshold, -math.inf), threshold - 0.01, threshold + 0.01]
+
+    def strategy(name: str):
+        spec = numbers[name]
+        low, high = low_bound(spec), spec["at_most"]
+        inside = [x for x in edges if low < x <= high or (x == low and spec.get("at_least") is not None)]
+        return st.sampled_from(inside) | number(spec) if inside else number(spec)
+
+    @GATE
+    @given(answers=st.fixed_dictionaries({n: strategy(n) for n in names}))
+    def run(answers):
+        quantity = _linear(check["quantity"], answers)
+        assume(abs(quantity - threshold) > 1e-6 or quantity == threshold)
+        result = engine.evaluate(pathway, answers)
+        r = next(x for x in result["requirements"] if x["id"] == requirement["id"])
+        if quantity < threshold:
+            assert r["status"] == "unmet", (answers, r)
+        else:
+            assert r["status"] != "unmet", (answers, r)
+        if single:
+            assert r["status"] == ("met" if quantity >= threshold else "unmet")
+            if quantity >= threshold:
+                assert r["remaining"] == 0
+            else:
+                assert r["remaining"] > 0 and abs(r["remaining"] - (threshold - quantity)) <= 1e-6
+
+    run()
 
 
 # --- parity: MicroPython under Node gives CPython's results ----------------------------------------------
@@ -444,25 +449,35 @@ def on_cpython(pathways: dict[str, dict[str, Any]], choosers: dict[str, dict[str
     return [values, problems, [engine.problem_line(p) for p in problems]]
 
 
-def parity(
+def micropython_results(
     pathways: dict[str, dict[str, Any]],
     runs: list[list],
     workdir: Path,
     choosers: dict[str, dict[str, Any]] | None = None,
-) -> dict[str, int]:
-    """Runs every job under MicroPython and CPython; fails on any difference. Returns the outcome counts."""
-    choosers = choosers or {}
+) -> list[Any]:
+    """Every job run under MicroPython (the browser's interpreter, under Node), in one process."""
     jobs_file = workdir / "jobs.json"
-    jobs_file.write_text(json.dumps({"pathways": pathways, "choosers": choosers, "runs": runs}), encoding="utf-8")
+    jobs = {"pathways": pathways, "choosers": choosers or {}, "runs": runs}
+    jobs_file.write_text(json.dumps(jobs), encoding="utf-8")
     proc = subprocess.run([node(), str(RUNNER), str(ROOT / "checker"), str(jobs_file)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["implementation"] == "micropython" and out["version"][:2] == [1, 28]
-    got = out["results"]
-    assert len(got) == len(runs)
+    assert len(out["results"]) == len(runs)
+    return out["results"]
+
+
+def compare_parity(
+    pathways: dict[str, dict[str, Any]],
+    runs: list[list],
+    got: list[Any],
+    choosers: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, int]:
+    """Fails on any run where MicroPython's result (``got``) is not CPython's. Returns the outcome counts."""
+    choosers = choosers or {}
     kinds = {"result": 0, "problems": 0, "parsed": 0, "parsed with problems": 0}
     mismatches = []
-    for run, mp in zip(runs, got):
+    for run, mp in zip(runs, got, strict=True):
         cp = json.loads(json.dumps(on_cpython(pathways, choosers, run)))
         mode = run[2]
         kinds[next(iter(cp)) if mode in ("run", "choose") else "parsed with problems" if cp[1] else "parsed"] += 1
@@ -474,117 +489,77 @@ def parity(
     return kinds
 
 
+def parity(
+    pathways: dict[str, dict[str, Any]],
+    runs: list[list],
+    workdir: Path,
+    choosers: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, int]:
+    """Runs every job under MicroPython and CPython; fails on any difference. Returns the outcome counts."""
+    return compare_parity(pathways, runs, micropython_results(pathways, runs, workdir, choosers), choosers)
+
+
 # --- the browser smoke test of a checker page --------------------------------------------------------------
 
-READY_MS = 60_000  # generous: a loaded 2-core CI machine; nothing is timed (make bench-widget is)
+
+def expected(checker: dict[str, Any], visit, pathways: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What the engine gives for the answers a visit's link holds, read as the page reads them."""
+    text = dict(urllib.parse.parse_qsl(visit.fragment, keep_blank_values=True))
+    day = visit.day.isoformat()
+    values, _ = engine.parse_answers(checker, _rows(text), True, day)
+    return (
+        engine.choose(checker, pathways, values, day) if pathways is not None else engine.evaluate(checker, values, day)
+    )
 
 
-def fragment(answers: dict[str, Any]) -> str:
-    """The #fragment a link with these answers has: name=value, list entries as name.i.field=value."""
-
-    def text(v: Any) -> str:
-        return "true" if v is True else "false" if v is False else str(v)
-
-    pairs: list[tuple[str, str]] = []
-    for name, v in answers.items():
-        if isinstance(v, list):
-            for i, entry in enumerate(v):
-                pairs += [(f"{name}.{i}.{field}", text(x)) for field, x in entry.items()]
-        else:
-            pairs.append((name, text(v)))
-    return urllib.parse.urlencode(pairs)
-
-
-def shown_requirements(page) -> dict[str, tuple[str, str]]:
-    out = {}
-    for el in page.query_selector_all("[data-requirement-id]"):
-        out[el.get_attribute("data-requirement-id")] = (
-            el.get_attribute("data-requirement-status"),
-            el.query_selector(".checker-message").inner_text().strip(),
-        )
-    return out
-
-
-# The day a case is checked for when it names none: the page's clock is set to it (Playwright's
-# clock), so a case gives the same result in the browser whatever day the tests run.
-DEFAULT_DAY = datetime.date(2026, 1, 15)
-
-
-def case_day(case) -> datetime.date:
-    return getattr(case, "as_of", None) or DEFAULT_DAY
-
-
-def open_on(page, url: str, day: datetime.date) -> None:
-    """Open ``url`` with the page's clock on ``day`` (noon), and wait for the checker."""
-    page.goto("about:blank")
-    page.clock.set_fixed_time(datetime.datetime(day.year, day.month, day.day, 12, 0))
-    page.goto(url)
-    page.wait_for_selector("[data-checker-ready]", state="attached", timeout=READY_MS)
-
-
-def smoke(page, page_url: str, pathway: dict[str, Any], cases: list) -> None:
+def smoke(browser, page_url: str, pathway: dict[str, Any], cases: list) -> None:
     """The checker page starts with every requirement unknown, and a link with each case's answers
     (those the engine accepts) shows what the engine says for the case's day, requirement by
     requirement, with the same notices."""
-    open_on(page, page_url, DEFAULT_DAY)
-    assert page.get_attribute("[data-checker-status]", "data-checker-status") == "incomplete"
-    shown = shown_requirements(page)
+    visits = checker_visits(browser, page_url, case_list(cases))
+    first = visits.first
+    assert first.ready, f"{page_url}: the checker never became ready"
+    assert first.shown["status"] == "incomplete"
+    shown = first.requirements()
     assert list(shown) == [r["id"] for r in pathway["requirements"]]
     assert {s for s, _ in shown.values()} == {"unknown"}
-    tried = 0
-    for case in cases:
-        answers = case_answers(case)
-        if case.problems or not isinstance(answers, dict):
-            continue
-        day = case_day(case).isoformat()
-        text = dict(urllib.parse.parse_qsl(fragment(answers), keep_blank_values=True))
-        open_on(page, page_url + "#" + fragment(answers), case_day(case))
-        values, _ = engine.parse_answers(pathway, _rows(text), True, day)
-        want = engine.evaluate(pathway, values, day)
-        assert page.get_attribute("[data-checker-status]", "data-checker-status") == want["status"], case.name
-        shown = shown_requirements(page)
+    for v in visits.cases:
+        assert v.ready, f"{v.name}: the checker never became ready"
+        want = expected(pathway, v)
+        assert v.shown["status"] == want["status"], v.name
+        shown = v.requirements()
         for r in want["requirements"]:
-            assert shown[r["id"]] == (r["status"], r["message"]), (case.name, r["id"])
-        assert shown_notices(page) == [n["id"] for n in want["notices"]], case.name
-        tried += 1
-    assert tried or not cases, "no case had answers the page could be given"
-    assert page.console_errors == [], page.console_errors
-
-
-def shown_notices(page) -> list[str]:
-    return [el.get_attribute("data-notice-id") for el in page.query_selector_all("[data-notice-id]")]
+            assert shown[r["id"]] == (r["status"], r["message"]), (v.name, r["id"])
+        assert v.shown["notices"] == [n["id"] for n in want["notices"]], v.name
+    assert visits.cases or not cases, "no case had answers the page could be given"
+    errors = [e for v in [first, *visits.cases] for e in v.console_errors]
+    assert errors == [], errors
+    print(f"\nsmoke: {page_url}: {len(visits.cases)} cases, {1 + sum(v.cold for v in visits.cases)} cold loads")
 
 
 def chooser_smoke(
-    page, page_url: str, chooser: dict[str, Any], pathways: dict[str, dict[str, Any]], cases: list
+    browser, page_url: str, chooser: dict[str, Any], pathways: dict[str, dict[str, Any]], cases: list
 ) -> None:
     """A chooser's page: one form, and for each case the recommendation and every pathway's
     checklist as engine.choose gives them."""
-    open_on(page, page_url, DEFAULT_DAY)
-    status = page.query_selector("[data-checker-status]")
-    assert status.get_attribute("data-checker-recommended") == ""
-    tried = 0
-    for case in cases:
-        answers = case_answers(case)
-        if case.problems:
-            continue
-        day = case_day(case).isoformat()
-        text = dict(urllib.parse.parse_qsl(fragment(answers), keep_blank_values=True))
-        open_on(page, page_url + "#" + fragment(answers), case_day(case))
-        values, _ = engine.parse_answers(chooser, _rows(text), True, day)
-        want = engine.choose(chooser, pathways, values, day)
-        assert want["recommended"] == case.recommended, case.name
-        assert page.get_attribute("[data-checker-status]", "data-checker-recommended") == (want["recommended"] or "")
+    visits = checker_visits(browser, page_url, case_list(cases))
+    assert visits.first.ready, f"{page_url}: the checker never became ready"
+    assert visits.first.shown["recommended"] == ""
+    declared = {case.name: case.recommended for case in cases}
+    for v in visits.cases:
+        assert v.ready, f"{v.name}: the checker never became ready"
+        want = expected(chooser, v, pathways)
+        assert want["recommended"] == declared[v.name], v.name
+        assert v.shown["recommended"] == (want["recommended"] or ""), v.name
         for result in want["results"]:
-            section = f'[data-pathway-id="{result["pathway"]}"]'
-            assert page.get_attribute(section + " [data-pathway-status]", "data-pathway-status") == result["status"]
+            assert v.shown["pathways"][result["pathway"]] == result["status"], (v.name, result["pathway"])
+            shown = v.requirements(result["pathway"])
             for r in result["requirements"]:
-                li = page.query_selector(f'{section} [data-requirement-id="{r["id"]}"]')
-                assert li.get_attribute("data-requirement-status") == r["status"], (case.name, r["id"])
-                assert li.query_selector(".checker-message").inner_text().strip() == r["message"], (case.name, r["id"])
-        tried += 1
-    assert tried or not cases, "no case had answers the page could be given"
-    assert page.console_errors == [], page.console_errors
+                assert shown[r["id"]] == (r["status"], r["message"]), (v.name, r["id"])
+    assert visits.cases or not cases, "no case had answers the page could be given"
+    errors = [e for v in [visits.first, *visits.cases] for e in v.console_errors]
+    assert errors == [], errors
+    print(f"\nsmoke: {page_url}: {len(visits.cases)} cases, {1 + sum(v.cold for v in visits.cases)} cold loads")
 
 
 def _rows(pairs: dict[str, str]) -> dict[str, Any]:

@@ -32,6 +32,7 @@ import urllib.parse
 import pytest
 
 from .checker_support import content
+from .checker_visits import SET_HASH_JS
 from .quality_support import (
     READY,
     READY_TIMEOUT_MS,
@@ -42,7 +43,6 @@ from .quality_support import (
     pathway_cases,
     pathway_ids,
     run_axe,
-    settle,
     url_path,
     wait_ready,
 )
@@ -58,13 +58,16 @@ def light(browser):
     context.close()
 
 
-def load(page, server, rel: str, frag: str = "", quiet: bool = True) -> None:
-    """Open a page; a checker until it is ready; with ``quiet``, until the network is idle too."""
+def load(page, server, rel: str, frag: str = "") -> None:
+    """Open a page: until its load event (the theme's scripts have run), a checker until it is ready."""
     page.goto(server.url(url_path(rel)) + (f"#{frag}" if frag else ""), wait_until="load")
     if rel in CHECKERS.values():
         assert wait_ready(page), f"{rel}: the checker never became ready"
-    elif quiet:
-        settle(page)
+
+
+def follow(page, frag: str) -> None:
+    """Give the open checker page other answers, as a link followed in the same page does."""
+    page.evaluate(SET_HASH_JS, frag)
 
 
 CHECKERS: dict[str, str] = {}
@@ -140,8 +143,9 @@ def test_checkers_with_results_and_errors_have_no_wcag_violations(light, site_se
     for pid, rel in CHECKERS.items():
         cases = pathway_cases(pid)
         assert cases, f"{pid}: no YAML cases to show results with"
+        load(light, site_server, rel)
         for case in cases:
-            load(light, site_server, rel, fragment(case["answers"]))
+            follow(light, fragment(case["answers"]))
             status = light.get_attribute("[data-checker-status]", "data-checker-status")
             if case.get("status") and status != case["status"]:
                 problems.append(f"{rel} ({case['name']}): status {status!r}, expected {case['status']!r}")
@@ -149,11 +153,11 @@ def test_checkers_with_results_and_errors_have_no_wcag_violations(light, site_se
             states += 1
         # Errors shown: bad values from the fragment...
         spec = checker_spec(light)
-        load(light, site_server, rel, urllib.parse.urlencode(bad_answers(spec)))
+        follow(light, urllib.parse.urlencode(bad_answers(spec)))
         light.wait_for_selector('[aria-invalid="true"]', timeout=READY_TIMEOUT_MS)
         problems += describe_violations(f"{rel} errors from the fragment", run_axe(light))
-        # ...and typed into every text field.
-        load(light, site_server, rel)
+        # ...and typed into every text field of an empty form.
+        follow(light, "")
         fields = light.locator(f"{READY} input[type=text]:visible")
         for i in range(fields.count()):
             fields.nth(i).fill("")
@@ -346,7 +350,7 @@ OVERFLOW_JS = """() => {
 def reflow_problems(page, server, pages: list[str], label: str) -> list[str]:
     problems = []
     for rel in pages:
-        load(page, server, rel, quiet=False)  # layout is done at "load"; the search index changes nothing
+        load(page, server, rel)  # layout is done at "load"; the search index changes nothing
         r = page.evaluate(OVERFLOW_JS)
         if r["scrollWidth"] > r["clientWidth"] + 1:
             problems.append(f"{rel} ({label}): the page scrolls sideways ({r['scrollWidth']} > {r['clientWidth']} px)")
@@ -369,9 +373,9 @@ def test_every_page_reflows_without_sideways_scrolling(browser, site_server, bui
         problems = reflow_problems(page, site_server, pages, label)
         # Checkers with results and errors shown are longer and wider: check those states too.
         for pid, rel in CHECKERS.items():
+            load(page, site_server, rel)
             for case in pathway_cases(pid)[:4]:
-                page.goto(site_server.url(url_path(rel)) + "#" + fragment(case["answers"]))
-                assert wait_ready(page)
+                follow(page, fragment(case["answers"]))
                 r = page.evaluate(OVERFLOW_JS)
                 if r["scrollWidth"] > r["clientWidth"] + 1 or r["offenders"]:
                     problems.append(f"{rel} ({label}, {case['name']}): {r}")

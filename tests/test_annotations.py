@@ -56,7 +56,8 @@ def test_many_files_exactly(tmp_path):
         "::error file=content/glossary.yml,line=4,col=11::"
         "duplicate glossary term 'DESE' (already used at content/glossary.yml:2:11)",
         "::error file=content/glossary.yml,line=6,col=5::missing required field 'definition' in terms[2]",
-        "::error file=content/guides/missouri/create-account.yml,line=9,col=5::missing required field 'text' in notes[0]",
+        "::error file=content/guides/missouri/create-account.yml,line=9,col=5::"
+        "missing required field 'text' in notes[0]",
         "::error file=content/guides/missouri/create-account.yml,line=9,col=11::"
         "notes[0].kind: 'caution' is not one of note, tip, warning, info",
         "::error file=content/guides/missouri/create-account.yml,line=10,col=5::"

@@ -13,11 +13,12 @@ import pytest
 
 from certkb import csp
 
+from .checker_visits import CHECKER_VISITS, content_checker_visits
 from .quality_support import (
+    SITE_VISITS,
     Recorder,
     built_pages,
     checker_pages,
-    fragment,
     parse_page,
     pathway_cases,
     visit,
@@ -107,6 +108,7 @@ def test_checker_pages_are_the_only_pages_allowed_to_compile_webassembly(built_s
 
 
 @pytest.mark.browser
+@pytest.mark.xdist_group(SITE_VISITS)
 def test_no_page_violates_its_policy(browser, site_server, built_site):
     visits = visit_every_page(browser, site_server, built_site)
     problems = []
@@ -127,26 +129,24 @@ def test_no_page_violates_its_policy(browser, site_server, built_site):
 
 
 @pytest.mark.browser
+@pytest.mark.xdist_group(CHECKER_VISITS)
 def test_checkers_evaluate_answers_under_the_policy(browser, site_server, built_site):
-    """Not just loaded: each checker evaluates its YAML cases with the policy in force."""
-    checkers = checker_pages(built_site)
-    rec = Recorder(browser)
+    """Not just loaded: each checker evaluates every YAML case with the policy in force (the
+    shared visits: checker_visits.py), each case for its own day."""
     problems = []
     tried = 0
-    try:
-        for pid, rel in checkers.items():
-            for case in pathway_cases(pid)[:3]:
-                v = visit(rec, site_server, rel, fragment(case["answers"]))
-                tried += 1
-                status = rec.page.get_attribute("[data-checker-status]", "data-checker-status")
-                if not v.ready:
-                    problems.append(f"{rel} ({case.get('name')}): never became ready")
-                elif case.get("status") and status != case["status"]:
-                    problems.append(f"{rel} ({case.get('name')}): status {status!r}, expected {case['status']!r}")
-                problems += [f"{rel}: {e['directive']} blocked {e['blocked']!r}" for e in v.csp]
-                problems += [f"{rel}: console: {t[:300]}" for t in v.csp_console]
-    finally:
-        rec.close()
+    for pid, rel in checker_pages(built_site).items():
+        declared = {case["name"]: case["status"] for case in pathway_cases(pid, dated=True)}
+        visits = content_checker_visits(browser, site_server, pid)
+        for v in [visits.first, *visits.cases]:
+            tried += 1
+            status = v.shown.get("status")  # a chooser's page says "recommended" or "incomplete"
+            if not v.ready:
+                problems.append(f"{rel} ({v.name}): never became ready")
+            elif declared.get(v.name) and status != declared[v.name]:
+                problems.append(f"{rel} ({v.name}): status {status!r}, expected {declared[v.name]!r}")
+            problems += [f"{rel} ({v.name}): {e['directive']} blocked {e['blocked']!r}" for e in v.csp]
+            problems += [f"{rel} ({v.name}): console: {t[:300]}" for t in v.csp_console]
     print(f"\nCSP: {tried} checker evaluations under the policy")
     assert not problems, "\n".join(problems)
 
@@ -193,8 +193,7 @@ def test_policy_hashes_executable_inline_scripts_only():
     import hashlib
 
     assert (
-        csp.script_hash("var a = 1;")
-        == f"'sha256-{base64.b64encode(hashlib.sha256(b'var a = 1;').digest()).decode()}'"
+        csp.script_hash("var a = 1;") == f"'sha256-{base64.b64encode(hashlib.sha256(b'var a = 1;').digest()).decode()}'"
     )
 
 

@@ -28,6 +28,7 @@ from certkb.pathway import chooser_case_failures
 
 from . import pathway_gates as gates
 from .checker_support import all_cases, compiled, content
+from .checker_visits import CHECKER_VISITS
 
 PATHWAYS = list(content().pathways)
 CASES = all_cases()
@@ -75,22 +76,39 @@ def test_thresholds_are_exact(pathway_id):
     gates.thresholds_are_exact(compiled()[pathway_id])
 
 
+@pytest.fixture(scope="session")
+def micropython(tmp_path_factory) -> dict[tuple[str, str], tuple[list, list]]:
+    """Every pathway's and chooser's parity jobs, run under MicroPython in one Node process:
+    {("pathway" or "chooser", id): (its runs, MicroPython's results)}. Each test compares its own."""
+    c = content()
+    runs = gates.parity_runs(compiled(), CASES, per_pathway=600)
+    for cid, chooser in c.compiled_choosers.items():
+        runs += gates.chooser_parity_runs(cid, chooser, c.choosers[cid].cases, per_chooser=900)
+    got = gates.micropython_results(compiled(), runs, tmp_path_factory.mktemp("parity"), c.compiled_choosers)
+    out: dict[tuple[str, str], tuple[list, list]] = {}
+    for run, mp in zip(runs, got, strict=True):
+        slot = out.setdefault(("chooser" if run[2] == "choose" else "pathway", run[0]), ([], []))
+        slot[0].append(run)
+        slot[1].append(mp)
+    return out
+
+
+@pytest.mark.xdist_group("micropython")
 @pytest.mark.parametrize("pathway_id", PATHWAYS)
-def test_micropython_gives_cpythons_results(pathway_id, tmp_path):
-    pathway = compiled()[pathway_id]
-    cases = [(pid, case) for pid, case in CASES if pid == pathway_id]
-    runs = gates.parity_runs({pathway_id: pathway}, cases, per_pathway=600)
-    kinds = gates.parity({pathway_id: pathway}, runs, tmp_path)
+def test_micropython_gives_cpythons_results(pathway_id, micropython):
+    runs, got = micropython[("pathway", pathway_id)]
+    kinds = gates.compare_parity({pathway_id: compiled()[pathway_id]}, runs, got)
     # The comparison covered every outcome, and plenty of each.
     assert kinds["result"] > 100 and kinds["problems"] > 50, kinds
     assert kinds["parsed"] + kinds["parsed with problems"] > 250, kinds
 
 
 @pytest.mark.browser
+@pytest.mark.xdist_group(CHECKER_VISITS)
 @pytest.mark.parametrize("pathway_id", PATHWAYS)
-def test_checker_page_works_in_the_browser(pathway_id, page, site_server):
+def test_checker_page_works_in_the_browser(pathway_id, browser, site_server):
     gates.smoke(
-        page, site_server.url(f"checker/{pathway_id}/"), compiled()[pathway_id], content().pathways[pathway_id].cases
+        browser, site_server.url(f"checker/{pathway_id}/"), compiled()[pathway_id], content().pathways[pathway_id].cases
     )
 
 
@@ -102,11 +120,12 @@ def test_chooser_case(chooser_id, case):
 
 
 @pytest.mark.browser
+@pytest.mark.xdist_group(CHECKER_VISITS)
 @pytest.mark.parametrize("chooser_id", CHOOSERS)
-def test_chooser_page_works_in_the_browser(chooser_id, page, site_server):
+def test_chooser_page_works_in_the_browser(chooser_id, browser, site_server):
     c = content()
     gates.chooser_smoke(
-        page,
+        browser,
         site_server.url(f"checker/{chooser_id}/"),
         c.compiled_choosers[chooser_id],
         c.compiled,
@@ -114,10 +133,10 @@ def test_chooser_page_works_in_the_browser(chooser_id, page, site_server):
     )
 
 
+@pytest.mark.xdist_group("micropython")
 @pytest.mark.parametrize("chooser_id", CHOOSERS)
-def test_micropython_chooses_as_cpython(chooser_id, tmp_path):
+def test_micropython_chooses_as_cpython(chooser_id, micropython):
     c = content()
-    chooser = c.compiled_choosers[chooser_id]
-    runs = gates.chooser_parity_runs(chooser_id, chooser, c.choosers[chooser_id].cases, per_chooser=900)
-    kinds = gates.parity(c.compiled, runs, tmp_path, {chooser_id: chooser})
+    runs, got = micropython[("chooser", chooser_id)]
+    kinds = gates.compare_parity(c.compiled, runs, got, {chooser_id: c.compiled_choosers[chooser_id]})
     assert kinds["result"] > 50 and kinds["problems"] > 20, kinds

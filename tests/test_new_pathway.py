@@ -89,12 +89,12 @@ def test_micropython_gives_cpythons_results_on_it(loaded, tmp_path):
 
 
 @pytest.mark.browser
-def test_it_builds_and_its_checker_page_works(new_content, loaded, page, tmp_path):
+def test_it_builds_and_its_checker_page_works(new_content, loaded, browser, tmp_path):
     content, compiled = loaded
     site = build_with_content(new_content, tmp_path)
     assert (site / "checker" / PID / "index.html").is_file()
     with StaticServer(site) as server:
-        gates.smoke(page, server.url(f"checker/{PID}/"), compiled[PID], content.pathways[PID].cases)
+        gates.smoke(browser, server.url(f"checker/{PID}/"), compiled[PID], content.pathways[PID].cases)
 
 
 def test_a_test_run_on_the_copy_lists_the_new_pathways_tests_by_name(new_content, loaded):

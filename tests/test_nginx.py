@@ -31,7 +31,7 @@ from .nginx_support import (
     served_problems,
     world_readable_dir,
 )
-from .quality_support import READY_TIMEOUT_MS, Recorder, built_pages, checker_pages, url_path, visit
+from .quality_support import READY_TIMEOUT_MS, Recorder, built_pages, checker_pages, url_path, visit_many
 
 SITE = SUB_PATH.strip("/")
 
@@ -162,14 +162,14 @@ def browser_problems(browser, server: Nginx, site, pages: list[str]) -> tuple[li
     became ready, and any response without the headers. Also returns the file kinds fetched."""
     problems: list[str] = []
     seen: set[str] = set()
-    for rel in pages:
-        rec = Recorder(browser)
+
+    def listen(rec: Recorder) -> list:
         responses: list = []
-        rec.context.on("response", lambda r, responses=responses: responses.append((r.url, r.status, r.all_headers())))
-        try:
-            v = visit(rec, server, rel)
-        finally:
-            rec.close()
+        rec.context.on("response", lambda r: responses.append((r.url, r.status, r.all_headers())))
+        return responses
+
+    for v, responses in visit_many(browser, server, pages, prepare=listen):
+        rel = v.rel
         problems += [f"{rel}: {e['directive']} blocked {e['blocked'] or e['sample']!r}" for e in v.csp]
         problems += [f"{rel}: console: {t[:300]}" for t in v.csp_console + v.console_errors]
         if v.ready is False:

@@ -84,8 +84,10 @@ def projects(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def sites(projects) -> dict[str, Path]:
-    return {name: build(project) for name, project in projects.items()}
+def sites(projects, fixture_site) -> dict[str, Path]:
+    """The two sites: before the edit, the session's fixture build (the same files, built once);
+    after it, a build of the edited copy."""
+    return {"before": fixture_site, "after": build(projects["after"])}
 
 
 # --- (a) the guide ----------------------------------------------------------------------------------

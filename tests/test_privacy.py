@@ -31,14 +31,14 @@ import urllib.parse
 
 import pytest
 
+from .checker_visits import CHECKER_VISITS, content_checker_visits
 from .quality_support import (
+    SITE_VISITS,
     Recorder,
     built_pages,
     checker_pages,
-    fragment,
     is_off_site,
     parse_page,
-    pathway_cases,
     settle,
     visit,
     visit_every_page,
@@ -102,6 +102,7 @@ def test_built_css_imports_nothing_from_another_origin(built_site):
 
 
 @pytest.mark.browser
+@pytest.mark.xdist_group(SITE_VISITS)
 def test_no_page_asks_anything_of_another_origin(browser, site_server, built_site):
     visits = visit_every_page(browser, site_server, built_site)
     origin = urllib.parse.urlsplit(site_server.base)
@@ -148,6 +149,7 @@ def check_storage(rel: str, storage: dict, scope: str) -> list[str]:
 
 
 @pytest.mark.browser
+@pytest.mark.xdist_group(SITE_VISITS)
 def test_nothing_is_stored_at_load_but_materials_palette(browser, site_server, built_site):
     visits = visit_every_page(browser, site_server, built_site)
     scope = urllib.parse.urlsplit(site_server.base).path  # Material's __md_scope: the site root
@@ -165,7 +167,7 @@ def test_answering_a_checker_sends_and_stores_nothing(browser, site_server, buil
     scope = urllib.parse.urlsplit(site_server.base).path
     problems = []
     canary = "31.4159"  # a number nobody else on the page would produce
-    for pid, rel in checkers.items():
+    for rel in checkers.values():
         rec = Recorder(browser)
         try:
             v = visit(rec, site_server, rel)
@@ -211,20 +213,21 @@ def test_answering_a_checker_sends_and_stores_nothing(browser, site_server, buil
 
 
 @pytest.mark.browser
+@pytest.mark.xdist_group(CHECKER_VISITS)
 def test_every_pathway_case_loads_from_the_fragment_without_requests(browser, site_server, built_site):
-    """Opening a shared link (#answers) fills the form locally: the answers never appear in a request."""
-    checkers = checker_pages(built_site)
-    rec = Recorder(browser)
+    """Opening a shared link (#answers) fills the form locally: the answers never appear in a request,
+    whether the link is opened cold or followed from the open page (checker_visits does both)."""
     problems = []
-    try:
-        for pid, rel in checkers.items():
-            for case in pathway_cases(pid):
-                frag = fragment(case["answers"])
-                v = visit(rec, site_server, rel, frag)
-                for url in v.requests:
-                    parts = urllib.parse.urlsplit(url)
-                    if parts.query or (frag and frag in url):
-                        problems.append(f"{rel} ({case.get('name')}): request carries data: {url[:200]}")
-    finally:
-        rec.close()
+    cold = 0
+    for pid in checker_pages(built_site):
+        visits = content_checker_visits(browser, site_server, pid)
+        for v in [visits.first, *visits.cases]:
+            cold += v.cold
+            if not v.ready:
+                problems.append(f"{pid} ({v.name}): the checker never became ready")
+            for method, url, body in v.sent:
+                parts = urllib.parse.urlsplit(url)
+                if method != "GET" or body or parts.query or (v.fragment and v.fragment in url):
+                    problems.append(f"{pid} ({v.name}): request carries data: {method} {url[:200]}")
+    assert cold >= len(checker_pages(built_site)), "each checker is loaded cold at least once"
     assert not problems, "\n".join(problems)

@@ -180,8 +180,7 @@ def test_invalid_content_is_reported_and_the_server_recovers(server):
     )
     assert (
         f"content/guides/missouri/create-account.yml:{reviewed_line}:16: "
-        "last_reviewed: '2026-02-30' is not a valid date"
-        in out
+        "last_reviewed: '2026-02-30' is not a valid date" in out
     )
     assert "Traceback" not in out
 

@@ -216,12 +216,12 @@ BAD = [  # (field, what is typed, the same answer in the command line's JSON)
 def test_bad_input_gives_the_command_lines_message_by_the_field_and_in_the_summary(page, fixture_server):
     lines = cli_problems(IPC, {name: json_value for name, _, json_value in BAD})
     open_checker(page, fixture_server, IPC)
-    for name, _typed, _ in BAD:
+    for name, typed, _ in BAD:
         page.fill(f"#q-{name}", typed)
         page.press(f"#q-{name}", "Tab")  # a problem shows once the field is left
     summary = page.inner_text(".checker-errors")
     assert page.is_visible(".checker-errors")
-    for name, typed, _ in BAD:
+    for name, _typed, _ in BAD:
         line = next(ln for ln in lines if ln.startswith(name + ": "))
         message = line[len(name) + 2 :]
         assert page.inner_text(f"#q-{name}-error") == message
