@@ -16,6 +16,7 @@ options), so the widget finds the form without re-deriving any of it.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -207,6 +208,14 @@ def render_checker(content: Content, pathway_id: str, compiled: dict, env: jinja
     return env.get_template("checker.md.j2").render(ctx)
 
 
+def _render_pathway_checker(content: Content, pathway_id: str, env: jinja2.Environment) -> str:
+    return render_checker(content, pathway_id, content.compiled[pathway_id], env)
+
+
+def _render_chooser_checker(content: Content, chooser_id: str, env: jinja2.Environment) -> str:
+    return render_checker(content, chooser_id, content.compiled_choosers[chooser_id], env)
+
+
 def render_checkers(content: Content, env: jinja2.Environment) -> str:
     """The index of every checker, by jurisdiction."""
     ctx = common(content, CHECKERS_INDEX)
@@ -242,7 +251,7 @@ def pages(
         out.append(
             (
                 page,
-                made(page, lambda c, pid=pid: render_checker(c, pid, c.compiled[pid], env)),
+                made(page, functools.partial(_render_pathway_checker, pathway_id=pid, env=env)),
                 content.files[("pathway", pid)],
             )
         )
@@ -251,7 +260,7 @@ def pages(
         out.append(
             (
                 page,
-                made(page, lambda c, cid=cid: render_checker(c, cid, c.compiled_choosers[cid], env)),
+                made(page, functools.partial(_render_chooser_checker, chooser_id=cid, env=env)),
                 content.files[("chooser", cid)],
             )
         )

@@ -76,6 +76,7 @@ import functools
 import hashlib
 import re
 import types
+from collections.abc import Mapping
 from html.parser import HTMLParser
 
 from .htmlsafe import escape, insert_at_head_top
@@ -111,7 +112,7 @@ _PYSCRIPT_TAGS = {"py-script", "mpy-script", "py-config", "mpy-config"}
 _EXISTING_RE = re.compile(r"<meta\s+http-equiv\s*=\s*[\"']?content-security-policy", re.IGNORECASE)
 
 
-def _executes(attrs: dict[str, str | None]) -> bool:
+def _executes(attrs: Mapping[str, str | None]) -> bool:
     kind = (attrs.get("type") or "").strip().lower()
     return kind in _JS_TYPES
 
@@ -130,7 +131,7 @@ class _StartTag(HTMLParser):
 
 
 @functools.lru_cache(maxsize=1024)
-def _script_attrs(inside: str) -> types.MappingProxyType:
+def _script_attrs(inside: str) -> types.MappingProxyType[str, str | None]:
     """The attributes of the start tag ``<script{inside}>``, read-only: every page carries the
     theme's same few script tags, read once each instead of once per page."""
     return types.MappingProxyType(_StartTag(f"<script{inside}>").attrs)

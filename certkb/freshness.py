@@ -128,6 +128,7 @@ def reviews(
         due = pathway.last_reviewed < cutoff
         if only_due and not due:
             continue
+        page: str | None  # its checker page; else the guide that shows it, if any
         page = content.checker_page(pid)
         if page_exists is None or not page_exists(page):
             shown_in = [g for g in content.guides.values() if g.pathway == pid]

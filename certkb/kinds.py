@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel
@@ -72,6 +72,7 @@ class Kind:
         """This kind's files under the content folder ``root``; a single file is listed even when missing."""
         if self.file:
             return [root / self.file]
+        assert self.folder is not None  # a kind's files are one file or the files of a folder
         pattern = "**/*" if self.nested else "*"
         return [p for suffix in SUFFIXES for p in sorted((root / self.folder).glob(pattern + suffix))]
 
@@ -213,7 +214,7 @@ BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
 BY_TEXT_REF: dict[str, Kind] = {k.text_ref: k for k in KINDS if k.text_ref}
 
 
-def kind_of(rel: str | Path) -> Kind | None:
+def kind_of(rel: str | PurePath) -> Kind | None:
     """The kind of a file given its path relative to the content folder (None: not a content file)."""
     rel_posix = PurePosixPath(Path(rel).as_posix())
     return next((k for k in KINDS if k.holds_file(rel_posix)), None)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from . import models
 from .errors import ContentError, ContentErrors, did_you_mean, field_name
@@ -152,7 +153,7 @@ def _type_name(value: Any) -> str:
     return "text"
 
 
-def _sentence(err: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
+def _sentence(err: ErrorDetails, model: type[BaseModel]) -> tuple[tuple, str, bool]:
     """(path, message, point_at_key) for one pydantic error."""
     loc = tuple(err["loc"])
     kind = err["type"]
@@ -292,7 +293,7 @@ def content_files(root: Path) -> list[Path]:
 
 def _references(data: Any) -> list[tuple[tuple, str, str]]:
     """Every {kind:ID} in the text of a file's data: (path, kind word, id), in file order."""
-    return [(path, *match.groups()) for path, text in _strings(data) for match in models.REFERENCE_RE.finditer(text)]
+    return [(path, match[1], match[2]) for path, text in _strings(data) for match in models.REFERENCE_RE.finditer(text)]
 
 
 def _strings(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, str]]:
@@ -332,6 +333,11 @@ def _unique(items: list[tuple[str, Located, tuple]], what: str, errors: list[Con
             )
         else:
             seen[ident] = (doc, path)
+
+
+def _named_by_id(items: dict[str, Any], item: Any) -> bool:
+    """Whether ``item`` is the one its id names in ``items`` (an id given twice names the first)."""
+    return items.get(item.id) is item
 
 
 @dataclass
@@ -406,6 +412,7 @@ class _Loader:
 
         Keeping them lets the cross-file checks run, so staff see those problems in the same pass.
         """
+        assert kind.list_key is not None  # only list files are salvaged
         entries = doc.data.get(kind.list_key) if isinstance(doc.data, dict) else None
         if not isinstance(entries, list):
             return None
@@ -416,7 +423,8 @@ class _Loader:
             except ValidationError:
                 if isinstance(entry, dict) and isinstance(entry.get(kind.id_field), str):
                     self.unloaded[kind.name].add(entry[kind.id_field])
-        return kind.model.model_construct(**{kind.list_key: valid})
+        # _fields_set=None is the default, given so that mypy does not take the entries for it.
+        return kind.model.model_construct(_fields_set=None, **{kind.list_key: valid})
 
     def loaded(self) -> Iterable[tuple[_File, tuple, Any]]:
         """(file, path in the file, item) for every item of every file that validated."""
@@ -489,7 +497,7 @@ class _Loader:
             j = c.jurisdictions.get(guide.jurisdiction)
             if j is not None:
                 self.ref(f.doc, path + ("topic",), f"topic of {j.name}", guide.topic, [t.id for t in j.topics])
-            if c.guides.get(guide.id) is guide:
+            if _named_by_id(c.guides, guide):
                 folder = Path(f.rel).parent.name
                 if folder != guide.jurisdiction and j is not None:
                     self.errors.append(
@@ -512,7 +520,7 @@ class _Loader:
                 continue
             compiled = compile_pathway(pathway, c.sources, c.guides, rules)
             self.errors.extend(check_cases(pathway, compiled, f.doc))
-            if c.pathways.get(pathway.id) is pathway:
+            if _named_by_id(c.pathways, pathway):
                 c.compiled[pathway.id] = compiled
         shown = self._pathways_guides_show()
         if shown is None:
@@ -540,7 +548,8 @@ class _Loader:
             if f.kind.name != "guide":
                 continue
             if f.obj is not None:
-                shown.update((f.obj.pathway, f.obj.chooser))
+                assert isinstance(f.obj, models.Guide)  # the guide kind's model
+                shown.update(ident for ident in (f.obj.pathway, f.obj.chooser) if ident is not None)
             elif isinstance(f.doc.data, dict):
                 for key in ("pathway", "chooser"):
                     if isinstance(f.doc.data.get(key), str):
@@ -557,11 +566,7 @@ class _Loader:
                 continue
             errors = check_chooser(chooser, f.doc, c.compiled)
             self.errors.extend(errors)
-            if (
-                not errors
-                and all(pid in c.compiled for pid in chooser.pathways)
-                and c.choosers.get(chooser.id) is chooser
-            ):
+            if not errors and all(pid in c.compiled for pid in chooser.pathways) and _named_by_id(c.choosers, chooser):
                 c.compiled_choosers[chooser.id] = compile_chooser(chooser, c.compiled)
 
 

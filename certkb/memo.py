@@ -77,13 +77,13 @@ class _Tracked(Mapping):
     def __len__(self) -> int:
         return len(self._whole())
 
-    def keys(self):  # type: ignore[override]
+    def keys(self):
         return self._whole().keys()
 
-    def values(self):  # type: ignore[override]
+    def values(self):
         return self._whole().values()
 
-    def items(self):  # type: ignore[override]
+    def items(self):
         return self._whole().items()
 
 
@@ -179,6 +179,7 @@ class PageMemo:
         ``inputs``: anything else ``make`` uses that the caller computed (not read through
         ``content``); the page is made again when it is not equal to last time's.
         """
+        assert self._content is not None  # start() comes first, each build
         self._used.add(page)
         entry = self.entries.get(page)
         if (
@@ -213,6 +214,7 @@ class PageMemo:
         """What ``read`` gets from this build's content."""
         if read not in self._now:
             where, key = read
+            assert self._content is not None  # reads are compared while rendering, after start()
             data = _current(self._content, where)
             self._now[read] = list(data.items()) if key is _ALL else data.get(key, _MISSING)
         return self._now[read]

@@ -135,6 +135,7 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         return files
 
     def _review_page(self, files: Files) -> str:
+        assert self.content is not None  # on_files makes this page only once the content has loaded
         today, months = freshness.today(), self.config.stale_after_months
 
         def page_exists(uri: str) -> bool:
@@ -250,6 +251,7 @@ class CertKBPlugin(BasePlugin[CertKBConfig]):
         if self.config.enabled and self.incremental is not None:
             # The whole site's search index; no page that is gone (before the headers list the files).
             self.incremental.finish(config, self._files, self._search(config))
+            assert self.memo is not None  # on_startup makes one whenever it makes self.incremental
             log.info(
                 f"Live preview: {len(self.incremental.built)} page(s) built, "
                 f"{len(self.incremental.saved) - len(self.incremental.built)} unchanged and kept; "

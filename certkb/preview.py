@@ -27,12 +27,15 @@ import os
 import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import jinja2.bccache
 
 from . import walk
+
+if TYPE_CHECKING:
+    from mkdocs.structure.nav import Navigation
 
 
 class TemplateCode(jinja2.BytecodeCache):
@@ -250,7 +253,7 @@ class Incremental:
         self._keys: dict[str, str] = {}
         self._build: set[str] = set()
         self._deciding = False
-        self._nav = None
+        self._nav: Navigation | None = None
         self._base_key = ""
         self._search_mark = 0
         self._pending: dict[str, _Page] = {}
@@ -278,9 +281,9 @@ class Incremental:
             for path in sorted(Path(folder).rglob("*")):
                 if path.is_file():
                     base.update(f"\0{path}\0".encode() + path.read_bytes())
-        for path in _included_files(content_dir):  # what pages include (snippets), not the YAML the pages come from
-            with open(path, "rb") as included:
-                base.update(f"\0{path}\0".encode() + included.read())
+        for name in _included_files(content_dir):  # what pages include (snippets), not the YAML the pages come from
+            with open(name, "rb") as included:
+                base.update(f"\0{name}\0".encode() + included.read())
         for file in files:
             if not file.is_documentation_page() and file.generated_by:
                 base.update(f"\0{file.src_uri}\0{file.url}".encode())  # the checker runtime's files
@@ -319,6 +322,7 @@ class Incremental:
             page.markdown = saved.markdown
             page.meta = dict(saved.meta)
             saved.rendered.restore(page, files)
+        assert self._nav is not None  # start() (on_nav) comes first, each build
         site_key = hashlib.sha256(f"{self._base_key}\0{nav_signature(self._nav.items)!r}".encode()).hexdigest()
         if site_key != self.site_key:
             self._build = set(self._keys)

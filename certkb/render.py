@@ -9,6 +9,7 @@ The MkDocs plugin only wires these into the build.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -123,10 +124,12 @@ def pages(content: Content, env: jinja2.Environment, memo: PageMemo | None = Non
     out: list[tuple[str, str, str]] = []
     for jid in content.jurisdictions:
         page = f"{jid}/index.md"
-        out.append((page, made(page, lambda c, jid=jid: render_jurisdiction(c, jid, env)), "jurisdictions.yml"))
+        make_jurisdiction = functools.partial(render_jurisdiction, jurisdiction_id=jid, env=env)
+        out.append((page, made(page, make_jurisdiction), "jurisdictions.yml"))
     for gid in content.guides:
         page = content.guide_page(gid)
-        out.append((page, made(page, lambda c, gid=gid: render_guide(c, gid, env)), content.files[("guide", gid)]))
+        make_guide = functools.partial(render_guide, guide_id=gid, env=env)
+        out.append((page, made(page, make_guide), content.files[("guide", gid)]))
     out.append(("glossary.md", made("glossary.md", lambda c: render_glossary(c, env)), "glossary.yml"))
     out += checker_page.pages(content, env, made)  # the eligibility checkers and their index
     return out

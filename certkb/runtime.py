@@ -33,6 +33,7 @@ import json
 import re
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,7 +109,7 @@ def content_hash(*chunks: bytes) -> str:
     return digest.hexdigest()[:HASH_LENGTH]
 
 
-def _group(group: str, named: list[tuple[str, Path, bytes | None]]) -> list[RuntimeFile]:
+def _group(group: str, named: Sequence[tuple[str, Path, bytes | None]]) -> list[RuntimeFile]:
     """Files that refer to each other by relative name, in one folder named after their content."""
     chunks: list[bytes] = []
     for name, source, content in sorted(named, key=lambda n: n[0]):

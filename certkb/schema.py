@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel
@@ -60,7 +60,7 @@ def schema_file(kind: str) -> str:
     return f"{kind}.schema.json"
 
 
-def kind_of(rel: str | Path) -> str | None:
+def kind_of(rel: str | PurePath) -> str | None:
     """The schema name of a file given its path relative to the content folder (None: not a content file)."""
     kind = registry.kind_of(rel)
     return kind.schema if kind else None

@@ -46,7 +46,9 @@ def _rule_position(doc: Located, path: tuple, text: str, offset: int) -> tuple[i
     if line > len(lines):
         return line, col
     head = lines[line - 1][col - 1 :]
-    token = re.match(r"\S{0,12}", text[offset:]).group(0)  # never crosses a folded line
+    match = re.match(r"\S{0,12}", text[offset:])
+    assert match is not None  # \S{0,12} matches anywhere, if only the empty string
+    token = match.group(0)  # never crosses a folded line
 
     def found(ln: int, c: int) -> bool:
         return 0 < ln <= len(lines) and lines[ln - 1][c - 1 : c - 1 + len(token)] == token
@@ -222,14 +224,14 @@ def check_pathway(pathway: Pathway, doc: Located) -> tuple[list[ContentError], R
                 err.add(path + ("instead_of",), "only numbers and lists can stand instead of each other")
 
     if pathway.expiry is not None:
-        spec = inputs.get(pathway.expiry.input)
-        if spec is None:
+        dated = inputs.get(pathway.expiry.input)
+        if dated is None:
             err.add(
                 ("expiry", "input"),
                 f"no input is named '{pathway.expiry.input}'{did_you_mean(pathway.expiry.input, inputs)}",
             )
-        elif spec.type != "date":
-            err.add(("expiry", "input"), f"'{spec.name}' is a {spec.type}; the expiry counts from a date input")
+        elif dated.type != "date":
+            err.add(("expiry", "input"), f"'{dated.name}' is a {dated.type}; the expiry counts from a date input")
         _check_message(pathway.expiry.expired, ("expiry", "expired"), None, err, allowed=("expires_on",))
 
     rules = Rules()
@@ -246,17 +248,17 @@ def check_pathway(pathway: Pathway, doc: Located) -> tuple[list[ContentError], R
                 f"({', '.join(pathway.sources)}){did_you_mean(req.source, pathway.sources)}",
             )
         if req.disagreement is not None:
-            other = req.disagreement.source
-            if other == req.source:
+            other_source = req.disagreement.source
+            if other_source == req.source:
                 err.add(
                     path + ("disagreement", "source"),
-                    f"'{other}' is the requirement's own source; name the source that does not state it",
+                    f"'{other_source}' is the requirement's own source; name the source that does not state it",
                 )
-            elif other not in pathway.sources:
+            elif other_source not in pathway.sources:
                 err.add(
                     path + ("disagreement", "source"),
-                    f"'{other}' is not one of this pathway's sources ({', '.join(pathway.sources)})"
-                    f"{did_you_mean(other, pathway.sources)}",
+                    f"'{other_source}' is not one of this pathway's sources ({', '.join(pathway.sources)})"
+                    f"{did_you_mean(other_source, pathway.sources)}",
                 )
         compiled = RequirementRules()
         if req.routes:
@@ -266,7 +268,7 @@ def check_pathway(pathway: Pathway, doc: Located) -> tuple[list[ContentError], R
             route_ids: list[str] = []
             fillable: list[bool | None] = []
             for k, route in enumerate(req.routes):
-                where = path + ("routes", k)
+                where: tuple = path + ("routes", k)
                 if route.id in route_ids:
                     err.add(where + ("id",), f"a route with the id '{route.id}' is already given")
                 route_ids.append(route.id)

@@ -100,12 +100,12 @@ def check_chooser(chooser: Chooser, doc: Located, compiled: dict[str, dict[str, 
             add(("pathways", i), f"'{pid}' is listed twice")
     listed = ", ".join(dict.fromkeys(chooser.pathways))
     for i, rec in enumerate(chooser.recommend):
-        for path, pid in [(("recommend", i, "pathway"), rec.pathway)] + [
+        for where, pid in [(("recommend", i, "pathway"), rec.pathway)] + [
             (("recommend", i, "when", k, "pathway"), w.pathway) for k, w in enumerate(rec.when)
         ]:
             if pid not in chooser.pathways:
                 add(
-                    path,
+                    where,
                     f"'{pid}' is not one of this chooser's pathways ({listed}){did_you_mean(pid, chooser.pathways)}",
                 )
     if any(pid not in compiled for pid in chooser.pathways):

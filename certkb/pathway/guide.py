@@ -52,7 +52,11 @@ def _accepted(node: Any, inputs: dict[str, Input], within: Input | None, out: li
         within = inputs[node[1]]
     if node[0] == "in" and node[1][0] in ("input", "field"):
         name = node[1][1]
-        spec = next(f for f in within.fields if f.name == name) if node[1][0] == "field" else inputs[name]
+        if node[1][0] == "field":
+            assert within is not None  # a compiled rule names a field only inside sum/every/any/count/years
+            spec = next(f for f in within.fields if f.name == name)
+        else:
+            spec = inputs[name]
         labels = {c.value: c.label for c in spec.choices}
         out.append({"label": spec.label, "choices": [labels[v] for v in node[2]]})
         return

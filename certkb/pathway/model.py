@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
@@ -85,7 +85,10 @@ class EntryField(Strict):
 class Input(EntryField):
     """One question of the checker; its ``name`` is the key in the answers."""
 
-    type: Literal["number", "boolean", "choice", "date", "list"]
+    # Pydantic lets a model redefine a field it inherits; mypy sees an override that widens the type.
+    # The code never takes an Input for an EntryField (it takes "Input | EntryField" and tells them
+    # apart), so the wider Literal is sound where it is used.
+    type: Literal["number", "boolean", "choice", "date", "list"]  # type: ignore[assignment]
     fields: list[EntryField] = Field(default_factory=list, description="For lists: the fields of each entry.")
     instead_of: Name | None = Field(
         default=None,
@@ -103,11 +106,24 @@ class Check(Strict):
     )
 
 
+class _HasChecks(Protocol):
+    """The fields a :class:`_Checked` model declares (read-only: the models are frozen)."""
+
+    @property
+    def rule(self) -> str | None: ...
+    @property
+    def unmet(self) -> str | None: ...
+    @property
+    def unknown(self) -> str | None: ...
+    @property
+    def checks(self) -> list[Check]: ...
+
+
 class _Checked:
     """A rule with its messages, or several checks: what a requirement and a route both have
     (each declares the fields 'rule', 'unmet', 'unknown' and 'checks')."""
 
-    def all_checks(self) -> list[Check]:
+    def all_checks(self: _HasChecks) -> list[Check]:
         if self.rule is not None:
             return [Check(rule=self.rule, unmet=self.unmet or "Not met.", unknown=self.unknown)]
         return list(self.checks)
