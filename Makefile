@@ -15,7 +15,7 @@ export NO_MKDOCS_2_WARNING := 1
 # The server the tests publish through; Debian's package, like Chromium.
 NGINX ?= /usr/sbin/nginx
 
-.PHONY: setup serve build test test-fast validate schemas chromium nginx bench-build bench-widget bench-fuzz clean
+.PHONY: setup serve build test test-fast test-random validate schemas chromium nginx bench-build bench-widget bench-fuzz clean
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -62,14 +62,24 @@ validate: $(PY_STAMP)
 schemas: $(PY_STAMP)
 	$(BIN)/python -m certkb schema schemas
 
-# Every test. The pathway gates discover content/pathways/ (or the folder in CERTKB_CONTENT, e.g.
-# `CERTKB_CONTENT=/tmp/x make test`) and are named after each pathway.
+# Every test, lint, format and type check, on every core (pytest-xdist: tests that share a build, a
+# browser visit or a Node process carry an xdist_group mark and run in one worker), in a fixed order.
+# The pathway gates discover content/pathways/ (or the folder in CERTKB_CONTENT, e.g.
+# `CERTKB_CONTENT=/tmp/x make test`) and are named after each pathway. PYTEST_ARGS adds options,
+# e.g. make test PYTEST_ARGS="-k privacy" or PYTEST_ARGS="tests/test_a11y.py".
+PYTEST_ARGS ?=
+XDIST := -n auto --dist loadgroup
 test: setup chromium nginx
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(XDIST) -p no:randomly $(PYTEST_ARGS)
 
 # The inner loop: everything except the tests that launch Chromium (marked `browser`).
 test-fast: setup
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest $(XDIST) -p no:randomly -m "not browser" $(PYTEST_ARGS)
+
+# The same tests in a random order (pytest-randomly prints its seed; PYTEST_ARGS="--randomly-seed=N"
+# runs that order again): no test may depend on another's leftovers.
+test-random: setup chromium nginx
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # Benchmarks print figures and write a JSON record under benchmarks/results/. Pass options with
 # BENCH_ARGS, e.g. make bench-build BENCH_ARGS="--sizes 200 2000" (opt-in: about half an hour on

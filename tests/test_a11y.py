@@ -50,7 +50,7 @@ from .quality_support import (
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def light(browser):
     context = browser.new_context(bypass_csp=True, color_scheme="light", viewport={"width": 1280, "height": 900})
     page = context.new_page()

@@ -25,6 +25,9 @@ from pathlib import Path
 from mkdocs.config import load_config
 from mkdocs.commands.build import build
 
+# One pytest-xdist worker runs this module (its module fixture serves twelve edits once).
+pytestmark = pytest.mark.xdist_group("incremental")
+
 project, out, steps, naive = sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3]), sys.argv[4] == "naive"
 os.chdir(project)
 if naive:  # the negative control: trust each page's Markdown alone, never the navigation

@@ -25,6 +25,9 @@ from . import pathway_gates as gates
 from .checker_support import compile_all
 from .conftest import CONTENT_DIR, ROOT, StaticServer, build_with_content
 
+# One pytest-xdist worker runs this module (the copy of the content is made once).
+pytestmark = pytest.mark.xdist_group("new-pathway")
+
 NEW = ROOT / "tests" / "new_pathway"
 PID = "ct-initial-to-provisional"  # the id in tests/new_pathway/, this test's own file
 

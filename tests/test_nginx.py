@@ -33,6 +33,9 @@ from .nginx_support import (
 )
 from .quality_support import READY_TIMEOUT_MS, Recorder, built_pages, checker_pages, url_path, visit_many
 
+# One pytest-xdist worker runs this module (the nginx build and server are made once).
+pytestmark = pytest.mark.xdist_group("nginx")
+
 SITE = SUB_PATH.strip("/")
 
 

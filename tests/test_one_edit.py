@@ -32,6 +32,9 @@ from certkb.pathway import case_failures, compile_pathway
 from .conftest import FIXTURE_DIR, copy_project
 from .test_checker_page import without_controls
 
+# One pytest-xdist worker runs this module (the edited copy is built once for the module).
+pytestmark = pytest.mark.xdist_group("one-edit")
+
 PATHWAY_ID = "fx-ipc-to-ccpc"
 PATHWAY_FILE = Path(f"content/pathways/{PATHWAY_ID}.yml")
 GUIDE_PAGE = Path("missouri/upgrade/index.html")

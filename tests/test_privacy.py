@@ -40,8 +40,9 @@ from .quality_support import (
     is_off_site,
     parse_page,
     settle,
-    visit,
+    url_path,
     visit_every_page,
+    wait_ready,
 )
 
 # PyScript's core.js opens (and so creates) this IndexedDB database when it is imported, for its
@@ -170,8 +171,8 @@ def test_answering_a_checker_sends_and_stores_nothing(browser, site_server, buil
     for rel in checkers.values():
         rec = Recorder(browser)
         try:
-            v = visit(rec, site_server, rel)
-            assert v.ready, f"{rel}: the checker never became ready"
+            rec.page.goto(site_server.url(url_path(rel)), wait_until="load")
+            assert wait_ready(rec.page), f"{rel}: the checker never became ready"
             page = rec.page
             start_url = page.url
             rec.reset()

@@ -113,11 +113,29 @@ def test_the_pull_request_step_annotates_every_problem(tmp_path):
 # --- pre-commit -------------------------------------------------------------------------------
 
 
-def hook():
+def hooks() -> dict:
     config = load(ROOT / ".pre-commit-config.yaml")
     (repo,) = [r for r in config["repos"] if r["repo"] == "local"]
-    (only,) = repo["hooks"]
-    return only
+    return {h["id"]: h for h in repo["hooks"]}
+
+
+def hook():
+    """The content hook: validation of content/."""
+    return hooks()["certkb-validate"]
+
+
+def test_the_pre_commit_hooks_run_the_code_gates_of_make_test():
+    entries = {shlex.split(h["entry"])[0].rsplit("/", 1)[-1]: h for h in hooks().values()}
+    assert {"ruff", "mypy"} <= set(entries)
+    for h in hooks().values():
+        if h["id"] != "certkb-validate":
+            proc = subprocess.run(
+                shlex.split(h["entry"]) + ([] if h.get("pass_filenames") is False else ["."]),
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
+            assert proc.returncode == 0, f"{h['id']}: {proc.stdout}{proc.stderr}"
 
 
 def test_the_pre_commit_configuration_is_valid():
