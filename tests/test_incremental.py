@@ -19,14 +19,14 @@ import pytest
 
 from .conftest import FIXTURE_DIR, copy_project
 
+# One pytest-xdist worker runs this module (its module fixture serves twelve edits once).
+pytestmark = pytest.mark.xdist_group("incremental")
+
 SCRIPT = r"""
 import json, os, shutil, subprocess, sys
 from pathlib import Path
 from mkdocs.config import load_config
 from mkdocs.commands.build import build
-
-# One pytest-xdist worker runs this module (its module fixture serves twelve edits once).
-pytestmark = pytest.mark.xdist_group("incremental")
 
 project, out, steps, naive = sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3]), sys.argv[4] == "naive"
 os.chdir(project)

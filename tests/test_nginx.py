@@ -16,6 +16,7 @@ same checks fail, so none of them passes by construction.
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 
 import pytest
@@ -95,6 +96,12 @@ def test_it_is_the_real_nginx(nginx):
     assert nginx.proc.poll() is None
     status, got, _ = nginx.request("GET", "")
     assert status == 200 and got["server"] == "nginx"
+    # nginx logs a request before it closes the connection, so once the server has closed one
+    # (Connection: close, read to the end) its line is in the log: no waiting, no race.
+    with socket.create_connection(("127.0.0.1", nginx.port), timeout=30) as conn:
+        conn.sendall(f"GET {SUB_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        while conn.recv(65536):
+            pass
     assert f"GET {SUB_PATH} HTTP/1.1" in (nginx.state / "access.log").read_text(encoding="utf-8")
 
 
