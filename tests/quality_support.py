@@ -458,10 +458,18 @@ def visit_every_page(browser, server, site: Path) -> dict[str, Visit]:
     return _VISITS[key]
 
 
+# No finite CSS transition or animation still running.
+ANIMATIONS_DONE_JS = """() => document.getAnimations().every(
+    (a) => a.playState !== 'running' || a.effect.getComputedTiming().iterations === Infinity)"""
+
+
 def run_axe(page, include: str | None = None) -> list[dict]:
-    """axe-core's WCAG 2.1 A/AA violations on the page (axe is injected if missing)."""
+    """axe-core's WCAG 2.1 A/AA violations on the page (axe is injected if missing), once the page's
+    transitions have ended: a colour caught halfway through a fade (Material's "Back to top" button
+    appearing after a scroll) is not a colour anyone reads."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
+    page.wait_for_function(ANIMATIONS_DONE_JS, timeout=READY_TIMEOUT_MS)
     return page.evaluate(
         """async ([tags, include]) => {
             const r = await axe.run(include ? {include: [include]} : document,
