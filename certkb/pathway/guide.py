@@ -36,6 +36,7 @@ def requirement_list(pathway: Pathway, compiled: dict[str, Any] | None = None) -
                 "source": r["source"],
                 "accepted": accepted,
                 "disputed": r.get("disputed"),
+                "differs": r.get("differs"),
             }
         )
     return out
