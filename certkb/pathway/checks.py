@@ -250,8 +250,7 @@ def check_pathway(pathway: Pathway, doc: Located) -> tuple[list[ContentError], R
             if other == req.source:
                 err.add(
                     path + ("disagreement", "source"),
-                    f"'{other}' is the requirement's own source; name the other source, which does not state it "
-                    "or words it differently",
+                    f"'{other}' is the requirement's own source; name the source that does not state it",
                 )
             elif other not in pathway.sources:
                 err.add(
