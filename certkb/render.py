@@ -38,6 +38,7 @@ __all__ = [
     "render_home_cards",
     "render_jurisdiction",
     "sources_for",
+    "starting_points",
     "with_home_cards",
     "yaml_string",
 ]
@@ -75,12 +76,32 @@ def render_guide(content: Content, guide_id: str, env: jinja2.Environment) -> st
     return env.get_template("guide.md.j2").render(ctx)
 
 
+def starting_points(content: Content, guides: Iterable[models.Guide]) -> list[dict[str, Any]]:
+    """The checkers and choosers ``guides`` show whose file names the certificate one starts from
+    (``starts_from``), in the guides' order: what a topic's "start from your certificate" list links to."""
+    out: list[dict[str, Any]] = []
+    for g in guides:
+        target = content.pathways[g.pathway] if g.pathway else content.choosers[g.chooser] if g.chooser else None
+        if target is not None and target.starts_from:
+            out.append(
+                {
+                    "certificate": target.starts_from,
+                    "title": target.title,
+                    "checker": content.checker_page(target.id),
+                    "chooser": g.chooser is not None,
+                    "guide": g,
+                }
+            )
+    return out
+
+
 def render_jurisdiction(content: Content, jurisdiction_id: str, env: jinja2.Environment) -> str:
     j = content.jurisdictions[jurisdiction_id]
     page = f"{jurisdiction_id}/index.md"
     ctx = common(content, page)
     topics = [(t, content.guides_in(j.id, t.id)) for t in j.topics]
-    ctx.update(jurisdiction=j, topics=topics, guide_page=content.guide_page)
+    starts = {t.id: starting_points(content, guides) for t, guides in topics}
+    ctx.update(jurisdiction=j, topics=topics, starts=starts, guide_page=content.guide_page)
     return env.get_template("jurisdiction.md.j2").render(ctx)
 
 

@@ -52,6 +52,11 @@ class Chooser(Strict):
     summary: Markdown | None = None
     last_reviewed: _dt.date
     sources: list[Id] = Field(min_length=1, description="The source that says which application to submit.")
+    starts_from: PlainText | None = Field(
+        default=None,
+        description="The certificate an educator holds to use this chooser, e.g. 'Initial Administrator "
+        "Certificate'. Lists the chooser under that certificate on the jurisdiction's page, in the topic of its guide.",
+    )
     pathways: list[Id] = Field(min_length=2, description="The pathways the answers are checked against.")
     recommend: list[Recommendation] = Field(min_length=1, description="In order: the first that holds is shown.")
     cases: list[ChooserCase] = Field(default_factory=list)

@@ -138,7 +138,10 @@ def compile_pathway(
                 {"rule": c.rule, "text": " ".join(u.rule.split()), "message": u.message}
                 for u, c in zip(req.undecided, compiled.undecided, strict=True)
             ]
-        if req.disagreement:
+        if req.disagreement and req.disagreement.kind == "words_differently":
+            # Both sources state it: shown beside the requirement, deciding as any other (the engine ignores it).
+            out["differs"] = {"source": req.disagreement.source, "note": req.disagreement.note}
+        elif req.disagreement:
             out["disputed"] = {"source": req.disagreement.source, "note": req.disagreement.note}
         if any(c.time for c in compiled.checks + [c for route in compiled.routes for c in route]):
             out["time"] = True  # time passing alone can meet it: see engine._eligible_from

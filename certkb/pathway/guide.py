@@ -36,6 +36,8 @@ def requirement_list(pathway: Pathway, compiled: dict[str, Any] | None = None) -
                 "source": r["source"],
                 "accepted": accepted,
                 "disputed": r.get("disputed"),
+                # Only where the sources word it differently (most requirements have no such note).
+                **({"differs": r["differs"]} if r.get("differs") else {}),
             }
         )
     return out

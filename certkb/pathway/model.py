@@ -148,9 +148,18 @@ class Undecided(Strict):
 
 
 class Disagreement(Strict):
-    """Another source that does not state this requirement."""
+    """Another source that does not state this requirement, or states it in other words."""
 
-    source: Id = Field(description="The source (one of the pathway's) that leaves this requirement out.")
+    source: Id = Field(
+        description="The source (one of the pathway's) that leaves this requirement out, "
+        "or words it differently ('kind: words_differently')."
+    )
+    kind: Literal["leaves_out", "words_differently"] = Field(
+        default="leaves_out",
+        description="'leaves_out' (the default): the other source does not state the requirement, so it never "
+        "decides the overall result on its own. 'words_differently': both sources state it, in other words; it "
+        "decides the result as any requirement does, and 'undecided' makes it unknown where the readings differ.",
+    )
     note: LongText = Field(description="What the educator should know: which source says what, and whom to ask.")
 
 
@@ -184,7 +193,8 @@ class Requirement(_Checked, Strict):
         default_factory=list, description="Answers the source gives no rule for: unknown instead of unmet."
     )
     disagreement: Disagreement | None = Field(
-        default=None, description="Another of the pathway's sources does not state this requirement."
+        default=None,
+        description="Another of the pathway's sources does not state this requirement, or words it differently.",
     )
 
     def all_checks(self) -> list[Check]:
@@ -240,6 +250,11 @@ class Pathway(Strict):
     summary: Markdown | None = None
     last_reviewed: _dt.date
     sources: list[Id] = Field(min_length=1)
+    starts_from: PlainText | None = Field(
+        default=None,
+        description="The certificate an educator holds to take this upgrade, e.g. 'Initial Professional Certificate "
+        "(IPC)'. Lists the checker under that certificate on the jurisdiction's page, in the topic of its guide.",
+    )
     determination: PlainText = Field(description="Who makes the final decision; shown with every result.")
     inputs: list[Input] = Field(min_length=1)
     requirements: list[Requirement] = Field(min_length=1)

@@ -1,0 +1,124 @@
+"""The two kinds of ``disagreement``, on pathways made here, and the coverage gate's view of a
+requirement no answer can make unmet.
+
+``leaves_out`` (the default): the other source does not state the requirement, so it is shown
+and never decides the overall result. ``words_differently``: both sources state it, so it decides
+the result as any requirement does; the note is shown beside it, on the guide and the checker.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from certkb.pathway import compile_pathway
+from certkb.pathway.model import Pathway
+from certkb.render import make_env, render_guide
+from checker import engine
+
+from . import pathway_gates as gates
+from .checker_support import compiled, content
+from .conftest import ROOT
+
+TEMPLATES = ROOT / "overrides" / "kb"
+
+
+def made(kind: str | None) -> dict[str, Any]:
+    disagreement = {"source": "other", "note": "The other source says it another way."}
+    if kind is not None:
+        disagreement["kind"] = kind
+    data = {
+        "id": "made-here",
+        "title": "Made here",
+        "jurisdiction": "nowhere",
+        "last_reviewed": "2026-01-01",
+        "sources": ["src", "other"],
+        "determination": "The agency decides.",
+        "inputs": [
+            {"name": "hours", "type": "number", "label": "Hours", "at_least": 0, "at_most": 100},
+            {"name": "done", "type": "boolean", "label": "Done"},
+        ],
+        "requirements": [
+            {"id": "hours", "title": "Hours", "text": "Hours.", "source": "src", "met": "Met.",
+             "rule": "hours >= 40", "unmet": "Short.", "disagreement": disagreement},
+            {"id": "done", "title": "Done", "text": "Done.", "source": "src", "met": "Met.",
+             "rule": "done", "unmet": "Not done."},
+        ],
+    }  # fmt: skip
+    return compile_pathway(Pathway.model_validate(data), {}, {})
+
+
+def test_a_requirement_worded_differently_decides_the_result():
+    pathway = made("words_differently")
+    requirement = pathway["requirements"][0]
+    assert "disputed" not in requirement
+    assert requirement["differs"] == {"source": "other", "note": "The other source says it another way."}
+    result = engine.evaluate(pathway, {"hours": 10, "done": True})
+    assert result["status"] == "not_yet"
+    assert result["notices"] == []
+    assert engine.evaluate(pathway, {"hours": 40, "done": True})["status"] == "eligible"
+
+
+def test_a_requirement_another_source_leaves_out_never_decides_on_its_own():
+    for pathway in (made(None), made("leaves_out")):
+        assert "differs" not in pathway["requirements"][0]
+        result = engine.evaluate(pathway, {"hours": 10, "done": True})
+        assert result["status"] == "eligible"
+        assert [n["id"] for n in result["notices"]] == ["disputed_requirement"]
+
+
+def test_guides_show_each_requirement_worded_differently_with_both_sources():
+    c = content()
+    env = make_env([TEMPLATES])
+    shown = 0
+    for guide in c.guides.values():
+        if not guide.pathway:
+            continue
+        page = render_guide(c, guide.id, env)
+        for r in compiled()[guide.pathway]["requirements"]:
+            if "differs" in r:
+                shown += 1
+                assert "*Sources word this differently:*" in page
+                assert " ".join(r["differs"]["note"].split())[:60] in " ".join(page.split())
+                assert c.sources[r["differs"]["source"]].title in page
+                assert c.sources[r["source"]].title in page
+    assert shown or not any("differs" in r for p in compiled().values() for r in p["requirements"])
+
+
+def test_coverage_asks_for_unknown_where_no_answer_can_make_a_requirement_unmet():
+    data = {
+        "id": "made-here",
+        "title": "Made here",
+        "jurisdiction": "nowhere",
+        "last_reviewed": "2026-01-01",
+        "sources": ["src"],
+        "determination": "The agency decides.",
+        "inputs": [
+            {"name": "area", "type": "choice", "label": "Area",
+             "choices": [{"value": "this", "label": "This"}, {"value": "that", "label": "That"}]},
+            {"name": "done", "type": "boolean", "label": "Done"},
+        ],
+        "requirements": [
+            {"id": "cut_off", "title": "Cut off", "text": "Cut off.", "source": "src", "met": "Does not apply.",
+             "rule": "area == 'that'", "unmet": "Applies.",
+             "undecided": [{"rule": "area == 'this'", "message": "Our copy is cut off: the agency decides."}]},
+            {"id": "done", "title": "Done", "text": "Done.", "source": "src", "met": "Met.",
+             "rule": "done", "unmet": "Not done."},
+        ],
+    }  # fmt: skip
+    pathway = compile_pathway(Pathway.model_validate(data), {}, {})
+    assert gates.never_unmet(pathway) == ["cut_off"]
+
+    def model(*statuses: dict[str, str]) -> SimpleNamespace:
+        return SimpleNamespace(
+            requirements=[SimpleNamespace(id="cut_off"), SimpleNamespace(id="done")],
+            cases=[SimpleNamespace(requirements=s) for s in statuses],
+        )
+
+    shown = model({"cut_off": "met", "done": "met"}, {"cut_off": "unknown", "done": "unmet"})
+    assert gates.coverage_lacking(shown, pathway) == {}
+    assert gates.coverage_lacking(shown) == {"cut_off": {"unmet"}}  # without the compiled pathway: as before
+    assert gates.coverage_lacking(model({"cut_off": "met", "done": "met"}), pathway) == {
+        "cut_off": {"unknown"},
+        "done": {"unmet"},
+    }
