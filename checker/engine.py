@@ -930,7 +930,7 @@ def _round_up_millionths(x):
     return n / 1000000
 
 
-PLACEHOLDERS = ("remaining", "value", "threshold", "routes", "expires_on", "as_of")
+PLACEHOLDERS = ("remaining", "value", "threshold", "routes", "expires_on", "as_of", "eligible_from")
 
 
 def _fill(template, values):
@@ -1211,11 +1211,18 @@ def find_problems_as_of(pathway, answers, as_of=None):
 
 
 def _overall(results):
+    """``not_yet`` when a requirement is unmet, ``incomplete`` when one is unknown, else ``eligible``.
+
+    A requirement only one source states (``disputed``) never makes the result
+    ``not_yet`` on its own, but while it is not met the result is not
+    ``eligible`` either: it is ``incomplete``, and its note says to ask DESE.
+    """
     any_unmet = False
     any_unknown = False
     for r in results:
         if r.get("disputed"):
-            continue  # shown and explained, never deciding on its own
+            any_unknown = any_unknown or r["status"] != "met"
+            continue
         any_unmet = any_unmet or r["status"] == "unmet"
         any_unknown = any_unknown or r["status"] == "unknown"
     if any_unmet:
@@ -1324,12 +1331,29 @@ def evaluate(pathway, answers, as_of=None):
     for notice in pathway.get("notices") or []:
         if evaluate_node(notice["rule"], scope) is True:
             _notice(notices, notice["id"], notice["message"])
-    result["notices"] = notices
     if result["status"] == "not_yet":
         since = _eligible_from(pathway, answers, day, results)
         if since is not None:
             result["eligible_from"] = since
+            if result.get("expires_on") and since > result["expires_on"]:
+                _notice(notices, "after_expiry", _after_expiry(expiry, since, result["expires_on"]))
+    result["notices"] = notices
     return result
+
+
+def _after_expiry(expiry, since, expires_on):
+    """The notice for an eligible-from date after the certificate expires: the pathway's words
+    (``expiry.after``, quoting the source), or plain ones that promise nothing."""
+    values = {"eligible_from": since, "expires_on": expires_on}
+    if expiry.get("after"):
+        return _fill(expiry["after"], values)
+    called = expiry.get("called") or "certificate"
+    return _fill(
+        "If nothing else changes, you would meet the remaining requirements on {eligible_from}: after your "
+        + called
+        + " expires on {expires_on}. The checker does not say what happens after it expires: ask DESE.",
+        values,
+    )
 
 
 def run(pathway, answers, as_of=None):
@@ -1346,9 +1370,13 @@ def run(pathway, answers, as_of=None):
 def choose(chooser, pathways, answers, as_of=None):
     """One set of answers against several pathways, and which one the source says to apply for.
 
-    ``chooser``: {"id", "title", "pathways": [id...], "recommend": [{"pathway",
-    "when": {pathway id: overall status}, "text"}...]}; the first ``recommend``
-    entry whose every ``when`` holds is the recommendation, else None.
+    ``chooser``: {"id", "title", "pathways": [id...], "inputs", "recommend": [{"action",
+    "pathway", "when": [condition...], "text"}...]}; a condition is {"pathway", "status":
+    [overall...]}, {"pathway", "requirement", "status": [met|unmet|unknown...]} or {"rule": node}
+    over the chooser's questions (holds only when met). The first ``recommend`` entry whose
+    every condition holds is the recommendation: ``recommended`` is its pathway when its
+    action is "submit", ``working_toward`` when it is "work_toward"; ``{remaining}`` in its
+    text lists that pathway's requirements not met yet.
     ``pathways``: compiled pathways by id. Raises AnswerError (each problem once).
     """
     if type(answers) is not dict:
@@ -1381,7 +1409,7 @@ def choose(chooser, pathways, answers, as_of=None):
     if problems:
         raise AnswerError(problems)
     results = []
-    statuses = {}
+    by_id = {}
     for pid in chooser["pathways"]:
         own = {}
         for spec in pathways[pid]["inputs"]:
@@ -1389,25 +1417,59 @@ def choose(chooser, pathways, answers, as_of=None):
                 own[spec["name"]] = answers[spec["name"]]
         r = evaluate(pathways[pid], own, as_of)
         results.append(r)
-        statuses[pid] = r["status"]
-    recommended = None
-    text = None
+        by_id[pid] = r
+    scope = _scope(chooser, answers, _as_of_day(as_of), [])
+    chosen = None
     for rec in chooser["recommend"]:
         holds = True
         for cond in rec["when"]:
-            if statuses.get(cond["pathway"]) != cond["status"]:
+            if not _when_holds(cond, by_id, scope):
                 holds = False
+                break
         if holds:
-            recommended = rec["pathway"]
-            text = rec["text"]
+            chosen = rec
             break
+    action = None if chosen is None else (chosen.get("action") or "submit")
+    pid = chosen.get("pathway") if chosen is not None else None
+    text = None
+    if chosen is not None:
+        text = _fill(chosen["text"], {"remaining": _not_met_titles(pathways[pid], by_id[pid]) if pid else ""})
     out = {
         "chooser": chooser["id"],
         "title": chooser["title"],
-        "recommended": recommended,
+        "action": action,
+        "recommended": pid if action == "submit" else None,
+        "working_toward": pid if action == "work_toward" else None,
         "recommendation": text,
         "results": results,
     }
     if as_of is not None:
         out["as_of"] = as_of
     return out
+
+
+def _when_holds(cond, results, scope):
+    """One condition of a chooser's recommendation: a rule over the answers (holds only when met),
+    or a pathway's overall status, or one of its requirements' status, among those listed."""
+    if cond.get("rule") is not None:
+        scope.unsure = []
+        return evaluate_node(cond["rule"], scope) is True
+    result = results[cond["pathway"]]
+    if cond.get("requirement") is None:
+        return result["status"] in cond["status"]
+    for r in result["requirements"]:
+        if r["id"] == cond["requirement"]:
+            return r["status"] in cond["status"]
+    return False
+
+
+def _not_met_titles(pathway, result):
+    """'mentoring, leader evaluation': the titles of a pathway's requirements not met yet."""
+    titles = []
+    for k in range(len(result["requirements"])):
+        if result["requirements"][k]["status"] != "met":
+            title = pathway["requirements"][k]["title"]
+            if len(title) > 1 and title[1:2].islower():
+                title = title[:1].lower() + title[1:]
+            titles.append(title)
+    return ", ".join(titles)

@@ -19,7 +19,7 @@ from checker import engine
 
 from ..errors import ContentError, did_you_mean, field_name
 from ..rules import Compiled, RuleError, compile_rule
-from ..yamlpos import Located
+from ..yamlpos import Located, text_position
 from .cases import case_answers
 from .compiler import RequirementRules, Rules, num
 from .model import PLACEHOLDERS, RESERVED_NAMES, EntryField, Input, Pathway, inputs_by_name
@@ -37,37 +37,6 @@ class _Errors:
 
     def at(self, line: int, col: int, path: tuple, message: str) -> None:
         self.list.append(ContentError(self.doc.display_path, line, col, f"{field_name(path)}: {message}"))
-
-
-def _rule_position(doc: Located, path: tuple, text: str, offset: int) -> tuple[int, int]:
-    """The line and column of ``text[offset]`` in the file, where it can be found exactly."""
-    line, col = doc.where(path)
-    lines = doc.text.split("\n")  # the text the loader read: the file is not read again
-    if line > len(lines):
-        return line, col
-    head = lines[line - 1][col - 1 :]
-    token = re.match(r"\S{0,12}", text[offset:]).group(0)  # never crosses a folded line
-
-    def found(ln: int, c: int) -> bool:
-        return 0 < ln <= len(lines) and lines[ln - 1][c - 1 : c - 1 + len(token)] == token
-
-    if head[:1] in ("|", ">"):
-        # A block scalar: each source line is one line of text, less the block's indentation,
-        # joined to the next by one character (a space when folded, else a line break).
-        body = [ln for ln in range(line + 1, len(lines) + 1) if lines[ln - 1].strip()]
-        base = len(lines[body[0] - 1]) - len(lines[body[0] - 1].lstrip()) if body else 0
-        rest = offset
-        for ln in body:
-            content = lines[ln - 1][base:]
-            if rest <= len(content):
-                return (ln, base + 1 + rest) if found(ln, base + 1 + rest) else (line, col)
-            rest -= len(content) + 1
-        return line, col
-    shift = 1 if head[:1] in ("'", '"') else 0
-    first = text.split("\n")[0]
-    if offset <= len(first) and found(line, col + shift + offset):
-        return line, col + shift + offset
-    return line, col
 
 
 def _check_input(spec: Input | EntryField, path: tuple, err: _Errors) -> None:
@@ -159,7 +128,7 @@ def _compile(rule: str, where: tuple, inputs: dict[str, Input], doc: Located, er
     try:
         return compile_rule(rule, inputs)
     except RuleError as exc:
-        line, col = _rule_position(doc, where, rule, exc.offset)
+        line, col = text_position(doc, where, rule, exc.offset)
         err.at(line, col, where, exc.message)
         return None
 
@@ -231,6 +200,7 @@ def check_pathway(pathway: Pathway, doc: Located) -> tuple[list[ContentError], R
         elif spec.type != "date":
             err.add(("expiry", "input"), f"'{spec.name}' is a {spec.type}; the expiry counts from a date input")
         _check_message(pathway.expiry.expired, ("expiry", "expired"), None, err, allowed=("expires_on",))
+        _check_message(pathway.expiry.after, ("expiry", "after"), None, err, allowed=("eligible_from", "expires_on"))
 
     rules = Rules()
     seen: list[str] = []

@@ -150,6 +150,8 @@ def compile_pathway(
             expiry["called"] = pathway.expiry.called
         if pathway.expiry.expired:
             expiry["expired"] = pathway.expiry.expired
+        if pathway.expiry.after:
+            expiry["after"] = pathway.expiry.after
     data: dict[str, Any] = {
         "id": pathway.id,
         "title": pathway.title,

@@ -195,6 +195,12 @@ class Expiry(Strict):
         description="The notice 'certificate_expired', when the as-of date is after the expiry date; "
         "{expires_on} shows that date. Quote what the source says.",
     )
+    after: LongText | None = Field(
+        default=None,
+        description="The notice 'after_expiry', when the answers would meet every requirement only after the "
+        "certificate expires; {eligible_from} and {expires_on} show the two dates. Quote what the source says "
+        "about completing the requirements while the certificate is held.",
+    )
 
 
 class Case(Strict):
