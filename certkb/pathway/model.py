@@ -70,7 +70,9 @@ class EntryField(Strict):
     """One field of each entry of a list input."""
 
     name: Name
-    type: Literal["number", "boolean", "choice", "date"]
+    type: Literal["number", "boolean", "choice", "date", "school_year"] = Field(
+        description="What the answer is; 'school_year' is a school year written like 2023-24 (list fields only)."
+    )
     label: PlainText = Field(description="A short name for the question, shown on the form and in messages.")
     hint: PlainText | None = Field(default=None, description="One line of help shown under the question.")
     unit: PlainText | None = Field(default=None, description="For numbers: what is counted, e.g. 'years'.")
