@@ -39,6 +39,18 @@ class _Errors:
         self.list.append(ContentError(self.doc.display_path, line, col, f"{field_name(path)}: {message}"))
 
 
+def _check_difference(other: str, own: str | None, path: tuple, pathway: Pathway, err: _Errors) -> None:
+    """A 'differs' entry names another of the pathway's sources."""
+    if other == own:
+        err.add(path, f"'{other}' is the requirement's own source; name the source that words it differently")
+    elif other not in pathway.sources:
+        err.add(
+            path,
+            f"'{other}' is not one of this pathway's sources ({', '.join(pathway.sources)})"
+            f"{did_you_mean(other, pathway.sources)}",
+        )
+
+
 def _check_input(spec: Input | EntryField, path: tuple, err: _Errors) -> None:
     kind = spec.type
     if kind == "choice":
@@ -202,6 +214,8 @@ def check_pathway(pathway: Pathway, doc: Located) -> tuple[list[ContentError], R
         _check_message(pathway.expiry.expired, ("expiry", "expired"), None, err, allowed=("expires_on",))
         _check_message(pathway.expiry.after, ("expiry", "after"), None, err, allowed=("eligible_from", "expires_on"))
 
+    for k, d in enumerate(pathway.differs):
+        _check_difference(d.source, None, ("differs", k, "source"), pathway, err)
     rules = Rules()
     seen: list[str] = []
     for i, req in enumerate(pathway.requirements):
@@ -228,6 +242,8 @@ def check_pathway(pathway: Pathway, doc: Located) -> tuple[list[ContentError], R
                     f"'{other}' is not one of this pathway's sources ({', '.join(pathway.sources)})"
                     f"{did_you_mean(other, pathway.sources)}",
                 )
+        for k, d in enumerate(req.differs):
+            _check_difference(d.source, req.source, path + ("differs", k, "source"), pathway, err)
         compiled = RequirementRules()
         if req.routes:
             for key in ("rule", "checks", "unknown"):

@@ -140,6 +140,8 @@ def compile_pathway(
             ]
         if req.disagreement:
             out["disputed"] = {"source": req.disagreement.source, "note": req.disagreement.note}
+        if req.differs:
+            out["differs"] = [{"source": d.source, "note": d.note} for d in req.differs]
         if any(c.time for c in compiled.checks + [c for route in compiled.routes for c in route]):
             out["time"] = True  # time passing alone can meet it: see engine._eligible_from
         requirements.append(out)
@@ -167,6 +169,8 @@ def compile_pathway(
             for s in pathway.next_steps
         ],
     }
+    if pathway.differs:
+        data["differs"] = [{"source": d.source, "note": d.note} for d in pathway.differs]
     if pathway.notices:
         data["notices"] = [
             {"id": n.id, "rule": c.rule, "message": n.message}

@@ -140,6 +140,13 @@ class Disagreement(Strict):
     note: LongText = Field(description="What the educator should know: which source says what, and whom to ask.")
 
 
+class Difference(Strict):
+    """Another source that words this requirement (or this upgrade) differently."""
+
+    source: Id = Field(description="The other source (one of the pathway's).")
+    note: LongText = Field(description="What each source says, in their words, and whom to ask.")
+
+
 class PathwayNotice(Strict):
     """Something the educator must know when a rule holds, that is not a requirement's status."""
 
@@ -171,6 +178,11 @@ class Requirement(_Checked, Strict):
     )
     disagreement: Disagreement | None = Field(
         default=None, description="Another of the pathway's sources does not state this requirement."
+    )
+    differs: list[Difference] = Field(
+        default_factory=list,
+        description="Other sources that state this requirement in other words: shown on the guide and the "
+        "checker with both sources; the result does not change.",
     )
 
     def all_checks(self) -> list[Check]:
@@ -237,6 +249,11 @@ class Pathway(Strict):
     requirements: list[Requirement] = Field(min_length=1)
     expiry: Expiry | None = None
     notices: list[PathwayNotice] = Field(default_factory=list)
+    differs: list[Difference] = Field(
+        default_factory=list,
+        description="Where the pathway's sources differ about the upgrade itself (not one requirement): "
+        "shown on the guide and the checker.",
+    )
     next_steps: list[NextStep] = Field(default_factory=list)
     cases: list[Case] = Field(default_factory=list)
 
