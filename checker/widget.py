@@ -89,7 +89,7 @@ def recommendation_words(result):
     or, when the answers point to neither, where to look."""
     if result.get("recommendation"):
         return result["recommendation"]
-    return "The checker cannot name an application to submit yet: read each upgrade's checklist and notes below."
+    return "The checker cannot point to an application yet: read each upgrade's checklist and notes below."
 
 
 def results_of(result):
