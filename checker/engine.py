@@ -1658,7 +1658,7 @@ def _when_holds(cond, results, scope):
 
 
 def _not_met_titles(pathway, result):
-    """'mentoring, leader evaluation': the titles of a pathway's requirements not met yet."""
+    """'mentoring; leader evaluation': the titles of a pathway's requirements not met yet."""
     titles = []
     for k in range(len(result["requirements"])):
         if result["requirements"][k]["status"] != "met":
@@ -1666,4 +1666,4 @@ def _not_met_titles(pathway, result):
             if len(title) > 1 and title[1:2].islower():
                 title = title[:1].lower() + title[1:]
             titles.append(title)
-    return ", ".join(titles)
+    return "; ".join(titles)
