@@ -719,11 +719,7 @@ class Checker:
 
     def show_result(self, result):
         if self.state.chooser:
-            status = (
-                "recommended"
-                if result["recommended"]
-                else ("not_yet" if result.get("working_toward") else "incomplete")
-            )
+            status = "recommended" if result["recommended"] else "incomplete"
             words = recommendation_words(result)
             self.status.setAttribute("data-checker-recommended", result["recommended"] or "")
         else:
