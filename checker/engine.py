@@ -28,7 +28,12 @@ A rule node is a JSON list whose first item names it: ``["num", 4]``,
 ``["or", [nodes]]``, ``["not", node]``, ``["cmp", op, a, b]`` (numbers; op is
 one of >= > <= < == !=), ``["eq", a, b]`` / ``["ne", a, b]`` (choices),
 ``["in", a, [values]]``, ``["add", a, b]``, ``["sub", a, b]``,
-``["mul", number, a]``, ``["sum", list, value_node, condition_node|null]``.
+``["mul", number, a]``, ``["sum", list, value_node, condition_node|null]``,
+``["every"|"any"|"count", list, condition|null]``, ``["years", list, condition|null, window|null]``
+(dated periods), ``["school_years", list, condition|null, whole field|null]`` (school years named,
+each once; part years only may count) and ``["annually", list, condition|null, years list]`` (each
+school year of one list has an entry of the other meeting the condition). A school year is
+written '2023-24' and is never turned into days.
 
 The entry points: :func:`evaluate` (raises :class:`AnswerError`), :func:`run`
 (never raises), :func:`find_problems` (what is wrong with answers: each problem
