@@ -83,7 +83,10 @@ def _control(spec: dict, key: str, cid: str) -> dict:
         "widget": widget,
         "label": spec["label"],
         "hint": hint,
-        "format": "Write the date as YYYY-MM-DD, for example 2024-08-15." if kind == "date" else "",
+        "format": {
+            "date": "Write the date as YYYY-MM-DD, for example 2024-08-15.",
+            "school_year": "Write the school year as the two years it spans, for example 2023-24.",
+        }.get(kind, ""),
         "unit": spec.get("unit") or "",
         # A radio's own id; a select's options have none.
         "options": [

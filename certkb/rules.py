@@ -11,6 +11,10 @@ A rule is one readable condition over a pathway's inputs::
 * numbers, ``'text'`` (a choice's value), ``true``, ``false``, ``['a', 'b']``
 * input names; inside ``sum(LIST.FIELD where CONDITION)`` the condition names
   the fields of one entry of the list
+* ``annually(LIST where CONDITION for YEARS)``: each school year named in the
+  list YEARS has an entry of LIST for that year meeting the condition
+* ``school_years(LIST where CONDITION)``: the school years ('2023-24') its
+  matching entries name, each once; part years only may count (unknown where they decide)
 * ``and``, ``or``, ``not``; ``>=``, ``>``, ``<=``, ``<``, ``==``, ``!=``;
   ``in`` and ``not in`` a list of choices; ``+``, ``-``, and ``*`` by a number
   written in the rule
@@ -28,9 +32,9 @@ from typing import Any
 
 from .errors import did_you_mean
 
-KEYWORDS = ("and", "or", "not", "in", "where", "true", "false", "sum", "between", "as_of")
+KEYWORDS = ("and", "or", "not", "in", "where", "true", "false", "sum", "between", "as_of", "for")
 # Functions over a list's entries; their names are only special before '(' (a field may be called 'years').
-LIST_FUNCTIONS = ("sum", "every", "any", "count", "years")
+LIST_FUNCTIONS = ("sum", "every", "any", "count", "years", "school_years", "annually")
 COMPARISONS = (">=", "<=", "==", "!=", ">", "<")
 _SYMBOLS = (">=", "<=", "==", "!=", ">", "<", "+", "-", "*", "(", ")", "[", "]", ",", ".")
 MAX_RULE_LENGTH = 2000
@@ -352,6 +356,17 @@ class _Parser:
         elif word in ("every", "any"):
             raise RuleError(f"expected 'where' and a condition after {word}({lst.text}", self.tok.pos)
         children.append(cond if cond is not None else Node("none", lst.pos, lst.pos))
+        if word == "annually":
+            self.expect(
+                "for", f"and the list whose school years it covers: annually({lst.text} where CONDITION for LIST"
+            )
+            other = self.tok
+            if other.kind != "name" or other.text in KEYWORDS:
+                raise RuleError(f"expected the name of a list after 'for', found {self.describe(other)}", other.pos)
+            self.take()
+            children.append(Node("name", other.pos, self.end_of(other), other.text))
+        elif self.is_("for"):
+            raise RuleError("only annually(...) takes 'for LIST'", self.tok.pos)
         if word == "years" and self.is_("between"):
             self.take()
             first = self.arith()
@@ -396,6 +411,7 @@ _TYPE_WORDS = {
     "list": "a list",
     "date": "a date",
     "duration": "a number of years",
+    "school_year": "a school year",
 }
 
 
@@ -488,7 +504,7 @@ class _Compiler:
             raise RuleError("'*' multiplies by a number written in the rule, e.g. '15 * pd_semester_hours'", node.pos)
         if k == "sum":
             return self.sum_(node, scope)
-        if k in ("every", "any", "count", "years"):
+        if k in ("every", "any", "count", "years", "school_years", "annually"):
             return self.over_list(node, scope)
         if k == "as_of":
             self.time = True
@@ -596,6 +612,10 @@ class _Compiler:
             return [word, spec.name, cond], "boolean", None
         if word == "count":
             return ["count", spec.name, cond], "number", None
+        if word == "school_years":
+            return self.school_years(node, spec, fields, cond)
+        if word == "annually":
+            return self.annually(node, spec, fields, cond)
         start = fields.get("start")
         if start is None or start.type != "date":
             raise RuleError(
@@ -616,6 +636,37 @@ class _Compiler:
             window = [first, second]
         self.time = True  # a period without an end runs to the as-of date
         return ["years", spec.name, cond, window], "number", None
+
+    def school_years(self, node: Node, spec, fields: dict[str, Any], cond):
+        """school_years(LIST [where C]): the school years the entries name, each once; a year whose
+        entries all say they are part of a year (a yes/no field 'whole_year') only may count."""
+        year = fields.get("school_year")
+        if year is None or year.type != "school_year":
+            raise RuleError(
+                f"school_years(...) counts the school years of entries with a field 'school_year' of type "
+                f"school_year; '{spec.name}' entries have none",
+                node.children[0].pos,
+            )
+        whole = fields.get("whole_year")
+        if whole is not None and whole.type != "boolean":
+            raise RuleError(
+                f"school_years(...) reads 'whole_year' as yes/no (the entry covers the whole school year); "
+                f"in '{spec.name}' it is {_TYPE_WORDS[whole.type]}",
+                node.children[0].pos,
+            )
+        return ["school_years", spec.name, cond, "whole_year" if whole is not None else None], "number", None
+
+    def annually(self, node: Node, spec, fields: dict[str, Any], cond):
+        """annually(LIST where C for YEARS): every school year of YEARS has an entry of LIST meeting C."""
+        for lst, lst_fields in ((spec, fields), self.list_input(node.children[2], "'for' names a list")):
+            year = lst_fields.get("school_year")
+            if year is None or year.type != "school_year":
+                raise RuleError(
+                    f"annually(...) matches entries by their field 'school_year' (of type school_year); "
+                    f"'{lst.name}' entries have none",
+                    node.children[0].pos if lst is spec else node.children[2].pos,
+                )
+        return ["annually", spec.name, cond, node.children[2].value], "boolean", None
 
     def sum_(self, node: Node, scope):
         if scope is not None:

@@ -13,6 +13,7 @@ Nothing here raises for bad content: problems are returned as ContentError.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -329,3 +330,36 @@ def load_located(text_or_bytes: str | bytes, display_path: str) -> Located:
         constructor.constructed_objects.clear()
         constructor.recursive_objects.clear()
     return doc
+
+
+def text_position(doc: Located, path: tuple, text: str, offset: int) -> tuple[int, int]:
+    """The line and column of ``text[offset]`` (the text at ``path``) in the file, where it can be found exactly."""
+    line, col = doc.where(path)
+    lines = doc.text.split("\n")  # the text the loader read: the file is not read again
+    if line > len(lines):
+        return line, col
+    head = lines[line - 1][col - 1 :]
+    match = re.match(r"\S{0,12}", text[offset:])
+    assert match is not None  # \S{0,12} matches anywhere, if only the empty string
+    token = match.group(0)  # never crosses a folded line
+
+    def found(ln: int, c: int) -> bool:
+        return 0 < ln <= len(lines) and lines[ln - 1][c - 1 : c - 1 + len(token)] == token
+
+    if head[:1] in ("|", ">"):
+        # A block scalar: each source line is one line of text, less the block's indentation,
+        # joined to the next by one character (a space when folded, else a line break).
+        body = [ln for ln in range(line + 1, len(lines) + 1) if lines[ln - 1].strip()]
+        base = len(lines[body[0] - 1]) - len(lines[body[0] - 1].lstrip()) if body else 0
+        rest = offset
+        for ln in body:
+            content = lines[ln - 1][base:]
+            if rest <= len(content):
+                return (ln, base + 1 + rest) if found(ln, base + 1 + rest) else (line, col)
+            rest -= len(content) + 1
+        return line, col
+    shift = 1 if head[:1] in ("'", '"') else 0
+    first = text.split("\n")[0]
+    if offset <= len(first) and found(line, col + shift + offset):
+        return line, col + shift + offset
+    return line, col

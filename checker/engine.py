@@ -28,7 +28,12 @@ A rule node is a JSON list whose first item names it: ``["num", 4]``,
 ``["or", [nodes]]``, ``["not", node]``, ``["cmp", op, a, b]`` (numbers; op is
 one of >= > <= < == !=), ``["eq", a, b]`` / ``["ne", a, b]`` (choices),
 ``["in", a, [values]]``, ``["add", a, b]``, ``["sub", a, b]``,
-``["mul", number, a]``, ``["sum", list, value_node, condition_node|null]``.
+``["mul", number, a]``, ``["sum", list, value_node, condition_node|null]``,
+``["every"|"any"|"count", list, condition|null]``, ``["years", list, condition|null, window|null]``
+(dated periods), ``["school_years", list, condition|null, whole field|null]`` (school years named,
+each once; part years only may count) and ``["annually", list, condition|null, years list]`` (each
+school year of one list has an entry of the other meeting the condition). A school year is
+written '2023-24' and is never turned into days.
 
 The entry points: :func:`evaluate` (raises :class:`AnswerError`), :func:`run`
 (never raises), :func:`find_problems` (what is wrong with answers: each problem
@@ -201,6 +206,23 @@ def format_date(ymd):
     return str(y) + "-" + ("0" if m < 10 else "") + str(m) + "-" + ("0" if d < 10 else "") + str(d)
 
 
+def parse_school_year(text):
+    """The year a school year starts in, for '2023-24' (or '2023–24', with an en dash), else None.
+
+    A school year is named by the two calendar years it spans; the checker never
+    gives it days or dates (no source says when one starts or ends).
+    """
+    if type(text) is not str or len(text) != 7 or text[4] not in ("-", "–"):
+        return None
+    for i in (0, 1, 2, 3, 5, 6):
+        if text[i] not in _DIGITS:
+            return None
+    first = int(text[0:4])
+    if first < 1900 or int(text[5:7]) != (first + 1) % 100:
+        return None
+    return first
+
+
 def add_years(ymd, years):
     """The same day ``years`` later; 29 February becomes 28 February in a common year."""
     y, m, d = ymd
@@ -347,6 +369,11 @@ def _check_value(spec, value, path, problems):
             problems.append(problem("date_not_text", path, {"value": value}))
         elif parse_date(value) is None:
             problems.append(problem("invalid_date", path, {"value": value}))
+    elif kind == "school_year":
+        if type(value) is not str:
+            problems.append(problem("school_year_not_text", path, {"value": value}))
+        elif parse_school_year(value) is None:
+            problems.append(problem("invalid_school_year", path, {"value": value}))
     elif kind == "list":
         _check_list(spec, value, path, problems)
 
@@ -456,6 +483,10 @@ def message(p):
         return "should be a date written YYYY-MM-DD, not " + show(value)
     if code == "invalid_date":
         return quote(value) + " is not a valid date; write it as YYYY-MM-DD, e.g. 2024-08-15"
+    if code == "school_year_not_text":
+        return "should be a school year written like 2023-24, not " + show(value)
+    if code == "invalid_school_year":
+        return quote(value) + " is not a school year; write the two years it spans, e.g. 2023-24"
     if code == "not_a_list":
         return "should be a list of entries, not " + show(value)
     if code == "too_many_entries":
@@ -626,10 +657,13 @@ class _Scope:
         self.notices = notices if notices is not None else []  # notices found while evaluating
         self.unsure = []  # [list name, index, fields read unanswered] of entries whose contribution is not known
         self.unread = []  # the entry's unanswered fields that were read
+        self.notes = []  # why a check read so far cannot be decided, in words (a partial school year, a missing year)
 
     def inner(self, entry, fields):
         """The scope of one entry of a list."""
-        return _Scope(self.specs, self.answers, self.replaced, entry, fields, self.as_of, self.notices)
+        inner = _Scope(self.specs, self.answers, self.replaced, entry, fields, self.as_of, self.notices)
+        inner.notes = self.notes
+        return inner
 
     def input(self, name):
         spec = self.specs[name]
@@ -656,6 +690,8 @@ def _value(spec, value):
         return (value, value)
     if kind == "date":
         return day_number(parse_date(value))
+    if kind == "school_year":
+        return parse_school_year(value)
     return value
 
 
@@ -843,6 +879,144 @@ def _years(node, scope):
     return (lo, _fix(hi, INF))
 
 
+def _school_years(node, scope):
+    """School years named by the matching entries of a list: ``["school_years", list, condition|null,
+    whole field|null]``.
+
+    Each school year counts once, however many entries name it. A year counts as
+    a whole one when an entry that counts says so in its ``whole`` field (or the
+    list has no such field); a year whose entries are all part years is only in
+    the upper figure, so where it would decide the result is unknown, and the
+    check says "DESE decides how a partial school year counts" with both figures.
+    No school year is ever turned into days.
+    """
+    name = node[1]
+    spec = scope.specs[name]
+    cond_node = node[2]
+    whole_field = node[3]
+    fields = _fields_of(spec)
+    entries = scope.input(name)
+    if entries is None:
+        return (0, spec.get("max_entries") or DEFAULT_MAX_ENTRIES)
+    state = {}  # first year -> 2 whole, 1 partial, 0 may count
+    extra = 0  # entries whose school year is not given yet
+    for i in range(len(entries)):
+        entry = entries[i]
+        inner = scope.inner(entry, fields)
+        counts = True if cond_node is None else evaluate_node(cond_node, inner)
+        if counts is False:
+            continue
+        year = entry.get("school_year")
+        whole = True if whole_field is None else entry.get(whole_field)
+        if whole is None and whole_field not in inner.unread:
+            inner.unread.append(whole_field)
+        if year is None:
+            if "school_year" not in inner.unread:
+                inner.unread.append("school_year")
+            _mark_unsure(scope, name, i, inner.unread)
+            extra += 1
+            continue
+        first = parse_school_year(year)
+        if counts is None or whole is None:
+            _mark_unsure(scope, name, i, inner.unread)
+            here = 0
+        else:
+            here = 2 if whole else 1
+        if state.get(first) is None or state[first] < here:
+            state[first] = here
+    whole_years = 0
+    partial = 0
+    for first in state:
+        if state[first] == 2:
+            whole_years += 1
+        elif state[first] == 1:
+            partial += 1
+    if partial:
+        _note(scope, _partial_words(spec["label"], whole_years, whole_years + partial))
+    return (whole_years, len(state) + extra)
+
+
+def _note(scope, words):
+    if words not in scope.notes:
+        scope.notes.append(words)
+
+
+def school_year_name(first):
+    """'2023-24' for the school year that starts in 2023."""
+    last = (first + 1) % 100
+    return str(first) + "-" + ("0" if last < 10 else "") + str(last)
+
+
+def _annually(node, scope):
+    """Every school year of one list has an entry in another that meets a condition:
+    ``["annually", list, condition|null, years list]`` ("30 contact hours ... annually").
+
+    Met when each school year named in the years list has an entry in the list for
+    the same school year that meets the condition; unmet when a year's entries all
+    fall short; unknown while a year has no entry (the note names the years), and
+    when the years are given only as a total (the note asks for them one by one).
+    """
+    name = node[1]
+    cond_node = node[2]
+    other = node[3]
+    spec = scope.specs[name]
+    if other in scope.replaced:
+        _note(
+            scope,
+            spec["label"]
+            + ": give "
+            + scope.specs[other]["label"][:1].lower()
+            + scope.specs[other]["label"][1:]
+            + ", instead of a total, so that each year can be checked.",
+        )
+        return None
+    held = scope.input(other)
+    entries = scope.input(name)
+    if held is None or entries is None:
+        return None
+    years = {}
+    result = True
+    for i in range(len(held)):
+        first = parse_school_year(held[i].get("school_year"))
+        if first is None:
+            _mark_unsure(scope, other, i, ["school_year"])
+            result = None
+        else:
+            years[first] = True
+    fields = _fields_of(spec)
+    found = {}  # first year -> True (an entry meets it), False (entries all fall short), None (not decided)
+    for i in range(len(entries)):
+        first = parse_school_year(entries[i].get("school_year"))
+        inner = scope.inner(entries[i], fields)
+        if first is None:
+            if "school_year" not in inner.unread:
+                inner.unread.append("school_year")
+            _mark_unsure(scope, name, i, inner.unread)
+            continue
+        if first not in years:
+            continue
+        holds = True if cond_node is None else evaluate_node(cond_node, inner)
+        if holds is None:
+            _mark_unsure(scope, name, i, inner.unread)
+        before = found.get(first, False)
+        found[first] = (
+            True if (before is True or holds is True) else (None if (before is None or holds is None) else False)
+        )
+    missing = []
+    for first in sorted(list(years)):
+        if first not in found:
+            missing.append(school_year_name(first))
+            if result is True:
+                result = None
+        elif found[first] is False:
+            result = False
+        elif found[first] is None and result is True:
+            result = None
+    if missing and result is not False:
+        _note(scope, spec["label"] + ": no entry yet for " + ", ".join(missing) + ".")
+    return result
+
+
 def _date_compare(op, a, b):
     if a is None or b is None:
         return None
@@ -910,6 +1084,10 @@ def evaluate_node(node, scope):
         return _quantify(node, scope)
     if op == "years":
         return _years(node, scope)
+    if op == "school_years":
+        return _school_years(node, scope)
+    if op == "annually":
+        return _annually(node, scope)
     if op == "as_of":
         return scope.as_of
     if op == "shift":
@@ -930,7 +1108,7 @@ def _round_up_millionths(x):
     return n / 1000000
 
 
-PLACEHOLDERS = ("remaining", "value", "threshold", "routes", "expires_on", "as_of")
+PLACEHOLDERS = ("remaining", "value", "threshold", "routes", "expires_on", "as_of", "eligible_from")
 
 
 def _fill(template, values):
@@ -1001,6 +1179,7 @@ def _missing(check, scope):
 
 def _evaluate_check(check, scope):
     scope.unsure = []
+    scope.notes = []
     status = evaluate_node(check["rule"], scope)
     values = {}
     remaining = None
@@ -1021,7 +1200,27 @@ def _evaluate_check(check, scope):
         return "unmet", _fill(check["unmet"], values), remaining
     if check.get("unknown"):
         return "unknown", _fill(check["unknown"], values), remaining
+    if scope.notes:
+        return "unknown", " ".join(scope.notes), remaining
     return "unknown", None, remaining
+
+
+def _partial_words(label, whole, upper):
+    """'DESE decides how a partial school year counts. Positions: 3 whole school years, 4 with the partial one.'"""
+    more = upper - whole
+    return (
+        "DESE decides how a partial school year counts. "
+        + label
+        + ": "
+        + _count(whole, "whole school year", "whole school years")
+        + ", "
+        + str(upper)
+        + (" with the partial one." if more == 1 else " with the " + str(more) + " partial ones.")
+    )
+
+
+def _count(n, one, many):
+    return str(n) + " " + (one if n == 1 else many)
 
 
 def _evaluate_checks(checks, scope):
@@ -1050,7 +1249,7 @@ def _evaluate_checks(checks, scope):
             undecided = True
             if message is not None:
                 unknown.append(message)
-            else:
+            if message is None or (scope.notes and not check.get("unknown")):
                 for part in _missing(check, scope):
                     if part not in missing:
                         missing.append(part)
@@ -1211,11 +1410,18 @@ def find_problems_as_of(pathway, answers, as_of=None):
 
 
 def _overall(results):
+    """``not_yet`` when a requirement is unmet, ``incomplete`` when one is unknown, else ``eligible``.
+
+    A requirement only one source states (``disputed``) never makes the result
+    ``not_yet`` on its own, but while it is not met the result is not
+    ``eligible`` either: it is ``incomplete``, and its note says to ask DESE.
+    """
     any_unmet = False
     any_unknown = False
     for r in results:
         if r.get("disputed"):
-            continue  # shown and explained, never deciding on its own
+            any_unknown = any_unknown or r["status"] != "met"
+            continue
         any_unmet = any_unmet or r["status"] == "unmet"
         any_unknown = any_unknown or r["status"] == "unknown"
     if any_unmet:
@@ -1324,12 +1530,29 @@ def evaluate(pathway, answers, as_of=None):
     for notice in pathway.get("notices") or []:
         if evaluate_node(notice["rule"], scope) is True:
             _notice(notices, notice["id"], notice["message"])
-    result["notices"] = notices
     if result["status"] == "not_yet":
         since = _eligible_from(pathway, answers, day, results)
         if since is not None:
             result["eligible_from"] = since
+            if result.get("expires_on") and since > result["expires_on"]:
+                _notice(notices, "after_expiry", _after_expiry(expiry, since, result["expires_on"]))
+    result["notices"] = notices
     return result
+
+
+def _after_expiry(expiry, since, expires_on):
+    """The notice for an eligible-from date after the certificate expires: the pathway's words
+    (``expiry.after``, quoting the source), or plain ones that promise nothing."""
+    values = {"eligible_from": since, "expires_on": expires_on}
+    if expiry.get("after"):
+        return _fill(expiry["after"], values)
+    called = expiry.get("called") or "certificate"
+    return _fill(
+        "If nothing else changes, you would meet the remaining requirements on {eligible_from}: after your "
+        + called
+        + " expires on {expires_on}. The checker does not say what happens after it expires: ask DESE.",
+        values,
+    )
 
 
 def run(pathway, answers, as_of=None):
@@ -1346,9 +1569,13 @@ def run(pathway, answers, as_of=None):
 def choose(chooser, pathways, answers, as_of=None):
     """One set of answers against several pathways, and which one the source says to apply for.
 
-    ``chooser``: {"id", "title", "pathways": [id...], "recommend": [{"pathway",
-    "when": {pathway id: overall status}, "text"}...]}; the first ``recommend``
-    entry whose every ``when`` holds is the recommendation, else None.
+    ``chooser``: {"id", "title", "pathways": [id...], "inputs", "recommend": [{"action",
+    "pathway", "when": [condition...], "text"}...]}; a condition is {"pathway", "status":
+    [overall...]}, {"pathway", "requirement", "status": [met|unmet|unknown...]} or {"rule": node}
+    over the chooser's questions (holds only when met). The first ``recommend`` entry whose
+    every condition holds is the recommendation: ``recommended`` is its pathway when its
+    action is "submit", ``working_toward`` when it is "work_toward"; ``{remaining}`` in its
+    text lists that pathway's requirements not met yet.
     ``pathways``: compiled pathways by id. Raises AnswerError (each problem once).
     """
     if type(answers) is not dict:
@@ -1381,7 +1608,7 @@ def choose(chooser, pathways, answers, as_of=None):
     if problems:
         raise AnswerError(problems)
     results = []
-    statuses = {}
+    by_id = {}
     for pid in chooser["pathways"]:
         own = {}
         for spec in pathways[pid]["inputs"]:
@@ -1389,25 +1616,59 @@ def choose(chooser, pathways, answers, as_of=None):
                 own[spec["name"]] = answers[spec["name"]]
         r = evaluate(pathways[pid], own, as_of)
         results.append(r)
-        statuses[pid] = r["status"]
-    recommended = None
-    text = None
+        by_id[pid] = r
+    scope = _scope(chooser, answers, _as_of_day(as_of), [])
+    chosen = None
     for rec in chooser["recommend"]:
         holds = True
         for cond in rec["when"]:
-            if statuses.get(cond["pathway"]) != cond["status"]:
+            if not _when_holds(cond, by_id, scope):
                 holds = False
+                break
         if holds:
-            recommended = rec["pathway"]
-            text = rec["text"]
+            chosen = rec
             break
+    action = None if chosen is None else (chosen.get("action") or "submit")
+    pid = chosen.get("pathway") if chosen is not None else None
+    text = None
+    if chosen is not None:
+        text = _fill(chosen["text"], {"remaining": _not_met_titles(pathways[pid], by_id[pid]) if pid else ""})
     out = {
         "chooser": chooser["id"],
         "title": chooser["title"],
-        "recommended": recommended,
+        "action": action,
+        "recommended": pid if action == "submit" else None,
+        "working_toward": pid if action == "work_toward" else None,
         "recommendation": text,
         "results": results,
     }
     if as_of is not None:
         out["as_of"] = as_of
     return out
+
+
+def _when_holds(cond, results, scope):
+    """One condition of a chooser's recommendation: a rule over the answers (holds only when met),
+    or a pathway's overall status, or one of its requirements' status, among those listed."""
+    if cond.get("rule") is not None:
+        scope.unsure = []
+        return evaluate_node(cond["rule"], scope) is True
+    result = results[cond["pathway"]]
+    if cond.get("requirement") is None:
+        return result["status"] in cond["status"]
+    for r in result["requirements"]:
+        if r["id"] == cond["requirement"]:
+            return r["status"] in cond["status"]
+    return False
+
+
+def _not_met_titles(pathway, result):
+    """'mentoring; leader evaluation': the titles of a pathway's requirements not met yet."""
+    titles = []
+    for k in range(len(result["requirements"])):
+        if result["requirements"][k]["status"] != "met":
+            title = pathway["requirements"][k]["title"]
+            if len(title) > 1 and title[1:2].islower():
+                title = title[:1].lower() + title[1:]
+            titles.append(title)
+    return "; ".join(titles)

@@ -85,10 +85,11 @@ def overall_words(result):
 
 
 def recommendation_words(result):
-    """The sentence for a chooser's result: the application to submit, or why none yet."""
-    if result["recommended"] is not None:
+    """The sentence for a chooser's result: the application to submit, the upgrade to work toward,
+    or, when the answers point to neither, where to look."""
+    if result.get("recommendation"):
         return result["recommendation"]
-    return "Not decided yet: answer more questions to see which application to submit."
+    return "The checker cannot point to an application yet: read each upgrade's checklist and notes below."
 
 
 def results_of(result):
@@ -120,14 +121,34 @@ def expiry_words(result, pathway, as_of):
 
 
 def eligible_from_words(result, pathway):
-    """'If nothing else changes, you will meet every requirement on 2026-06-30.'"""
+    """'If nothing else changes, you will meet the remaining requirements on 2026-06-30.'
+
+    When that day is after the certificate expires, the sentence says so and
+    points to the notice that quotes the source (``after_expiry``).
+    """
     out = []
     for r in results_of(result):
-        if r.get("eligible_from"):
+        since = r.get("eligible_from")
+        if since:
             which = "" if "results" not in result else " for " + _pathway_of(pathway, r["pathway"])["title"]
-            out.append(
-                "If nothing else changes, you will meet every requirement" + which + " on " + r["eligible_from"] + "."
-            )
+            expires = r.get("expires_on")
+            if expires and since > expires:
+                called = (_pathway_of(pathway, r["pathway"]).get("expiry") or {}).get("called") or "certificate"
+                out.append(
+                    "If nothing else changes, you would meet the remaining requirements"
+                    + which
+                    + " on "
+                    + since
+                    + ", after your "
+                    + called
+                    + " expires on "
+                    + expires
+                    + ": read the note below."
+                )
+            else:
+                out.append(
+                    "If nothing else changes, you will meet the remaining requirements" + which + " on " + since + "."
+                )
     return " ".join(out)
 
 

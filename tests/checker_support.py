@@ -87,6 +87,8 @@ def _value(spec: dict[str, Any], rnd: random.Random) -> Any:
         return rnd.choice([c["value"] for c in spec["choices"]])
     if kind == "date":
         return rnd.choice(["2024-08-15", "2024-02-29", "2100-02-28", "1999-12-31", "2023-02-29", "24-08-15"])
+    if kind == "school_year":
+        return rnd.choice(["2020-21", "2021-22", "2022-23", "2023-24", "2024-25", "2023\u201324", "2099-00", "2023-25"])
     if kind == "list":
         entries = []
         for _ in range(rnd.randint(0, 4)):

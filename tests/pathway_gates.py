@@ -121,6 +121,8 @@ def value(spec: dict[str, Any]) -> st.SearchStrategy:
         return st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2090, 12, 31)).map(
             lambda d: d.isoformat()
         )
+    if kind == "school_year":
+        return st.integers(1990, 2089).map(lambda y: f"{y}-{(y + 1) % 100:02d}")
     entry = st.fixed_dictionaries({}, optional={f["name"]: value(f) for f in spec["fields"]}).map(in_order)
     return st.lists(entry, max_size=min(5, spec.get("max_entries") or 5))
 
@@ -240,10 +242,13 @@ def more_never_worse(pathway: dict[str, Any]) -> None:
 
 
 def _reads_every(node: Any, name: str) -> bool:
-    """Whether a compiled rule reads list ``name`` with every(...): each entry must meet a condition."""
+    """Whether a compiled rule reads list ``name`` with every(...): each entry must meet a condition
+    (or with annually(...): each school year of one list needs an entry of the other that meets it)."""
     if not isinstance(node, list) or not node:
         return False
     if node[0] == "every" and node[1] == name:
+        return True
+    if node[0] == "annually" and name in (node[1], node[3]):
         return True
     return any(_reads_every(part, name) for part in node[1:])
 

@@ -178,7 +178,7 @@ FOCUS_INFO = """() => {
     const r = el.getBoundingClientRect();
     return {tag: el.tagName.toLowerCase(), type: el.type || '', key: el.dataset.key || '', value: el.value ?? '',
             checked: !!el.checked, id: el.id, text: (el.innerText || el.getAttribute('aria-label') || '').slice(0, 60),
-            inChecker: !!el.closest('[data-checker]'),
+            inChecker: !!el.closest('[data-checker]'), action: el.dataset.action || '', list: el.dataset.list || '',
             box: {x: r.x, y: r.y, width: r.width, height: r.height}};
 }"""
 
@@ -210,6 +210,15 @@ def keyboard_answers(pid: str) -> tuple[dict, dict[str, str]]:
     return case, wanted
 
 
+def _entries_wanted(wanted: dict[str, str], name: str) -> int:
+    return len({k.split(".")[1] for k in wanted if k.startswith(name + ".")})
+
+
+def _entries_shown(page, name: str) -> int:
+    keys = page.eval_on_selector_all(f'[data-key^="{name}."]', "els => els.map(e => e.dataset.key)")
+    return len({k.split(".")[1] for k in keys})
+
+
 def complete_with_keyboard(page, wanted: dict[str, str], rel: str) -> tuple[set[str], list[str]]:
     """Tab through the page answering every question in ``wanted``; returns (keys answered, problems)."""
     done: set[str] = set()
@@ -230,6 +239,9 @@ def complete_with_keyboard(page, wanted: dict[str, str], rel: str) -> tuple[set[
             problems.append(
                 f"{rel}: no visible focus on <{info['tag']} {info['type']}> {info['key'] or info['text']!r}"
             )
+        if info["action"] == "add" and _entries_wanted(wanted, info["list"]) > _entries_shown(page, info["list"]):
+            page.keyboard.press("Enter")  # another entry: its first field takes the focus
+            info = page.evaluate(FOCUS_INFO)
         key = info["key"]
         if key not in wanted or key in done:
             continue

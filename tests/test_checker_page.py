@@ -179,7 +179,7 @@ def test_every_question_is_a_labelled_control_with_its_hint_unit_and_error_slot(
 def check_control(tree: Tree, spec: dict, cid: str, key: str) -> None:
     error = tree.by_id(cid + "-error")
     assert "hidden" in error["attrs"], f"{cid}: the error slot is shown before any answer"
-    if spec["type"] in ("number", "date") or (spec["type"] == "choice" and len(spec["choices"]) > 6):
+    if spec["type"] in ("number", "date", "school_year") or (spec["type"] == "choice" and len(spec["choices"]) > 6):
         control = tree.by_id(cid)
         assert control["tag"] in ("input", "select")
         assert control["attrs"].get("name") == key
@@ -195,6 +195,8 @@ def check_control(tree: Tree, spec: dict, cid: str, key: str) -> None:
             assert control["attrs"].get("inputmode") == "decimal"
         if spec["type"] == "date":
             assert cid + "-format" in described and "YYYY-MM-DD" in text(tree.by_id(cid + "-format"))
+        if spec["type"] == "school_year":
+            assert cid + "-format" in described and "2023-24" in text(tree.by_id(cid + "-format"))
     else:
         group = tree.by_id(cid)
         assert group["tag"] == "fieldset", f"{cid}: yes/no and choice questions are fieldsets"

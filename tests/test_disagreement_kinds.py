@@ -1,9 +1,10 @@
-"""The two kinds of ``disagreement``, on pathways made here, and the coverage gate's view of a
+"""Two ways sources disagree, on pathways made here, and the coverage gate's view of a
 requirement no answer can make unmet.
 
-``leaves_out`` (the default): the other source does not state the requirement, so it is shown
-and never decides the overall result. ``words_differently``: both sources state it, so it decides
-the result as any requirement does; the note is shown beside it, on the guide and the checker.
+``disagreement``: the other source does not state the requirement, so it is shown and never
+decides the result as ``eligible`` on its own. ``differs``: both sources state it in other words,
+so it decides the result as any requirement does; the note is shown beside it, on the guide and
+the checker.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from .conftest import ROOT
 TEMPLATES = ROOT / "overrides" / "kb"
 
 
-def made(kind: str | None) -> dict[str, Any]:
-    disagreement = {"source": "other", "note": "The other source says it another way."}
-    if kind is not None:
-        disagreement["kind"] = kind
+def made(kind: str) -> dict[str, Any]:
+    """A pathway whose first requirement another source leaves out ("disagreement") or words
+    differently ("differs")."""
+    note = {"source": "other", "note": "The other source says it another way."}
+    other = {"disagreement": note} if kind == "disagreement" else {"differs": [note]}
     data = {
         "id": "made-here",
         "title": "Made here",
@@ -40,7 +42,7 @@ def made(kind: str | None) -> dict[str, Any]:
         ],
         "requirements": [
             {"id": "hours", "title": "Hours", "text": "Hours.", "source": "src", "met": "Met.",
-             "rule": "hours >= 40", "unmet": "Short.", "disagreement": disagreement},
+             "rule": "hours >= 40", "unmet": "Short.", **other},
             {"id": "done", "title": "Done", "text": "Done.", "source": "src", "met": "Met.",
              "rule": "done", "unmet": "Not done."},
         ],
@@ -49,22 +51,22 @@ def made(kind: str | None) -> dict[str, Any]:
 
 
 def test_a_requirement_worded_differently_decides_the_result():
-    pathway = made("words_differently")
+    pathway = made("differs")
     requirement = pathway["requirements"][0]
     assert "disputed" not in requirement
-    assert requirement["differs"] == {"source": "other", "note": "The other source says it another way."}
+    assert requirement["differs"] == [{"source": "other", "note": "The other source says it another way."}]
     result = engine.evaluate(pathway, {"hours": 10, "done": True})
     assert result["status"] == "not_yet"
     assert result["notices"] == []
     assert engine.evaluate(pathway, {"hours": 40, "done": True})["status"] == "eligible"
 
 
-def test_a_requirement_another_source_leaves_out_never_decides_on_its_own():
-    for pathway in (made(None), made("leaves_out")):
-        assert "differs" not in pathway["requirements"][0]
-        result = engine.evaluate(pathway, {"hours": 10, "done": True})
-        assert result["status"] == "eligible"
-        assert [n["id"] for n in result["notices"]] == ["disputed_requirement"]
+def test_a_requirement_another_source_leaves_out_never_says_not_yet_on_its_own():
+    pathway = made("disagreement")
+    assert "differs" not in pathway["requirements"][0]
+    result = engine.evaluate(pathway, {"hours": 10, "done": True})
+    assert result["status"] != "not_yet"  # unmet, it never says "not yet" on its own
+    assert [n["id"] for n in result["notices"]] == ["disputed_requirement"]
 
 
 def test_guides_show_each_requirement_worded_differently_with_both_sources():
@@ -76,11 +78,10 @@ def test_guides_show_each_requirement_worded_differently_with_both_sources():
             continue
         page = render_guide(c, guide.id, env)
         for r in compiled()[guide.pathway]["requirements"]:
-            if "differs" in r:
+            for d in r.get("differs") or []:
                 shown += 1
-                assert "*Sources word this differently:*" in page
-                assert " ".join(r["differs"]["note"].split())[:60] in " ".join(page.split())
-                assert c.sources[r["differs"]["source"]].title in page
+                assert " ".join(d["note"].split())[:60] in " ".join(page.split())
+                assert c.sources[d["source"]].title in page
                 assert c.sources[r["source"]].title in page
     assert shown or not any("differs" in r for p in compiled().values() for r in p["requirements"])
 

@@ -46,6 +46,8 @@ def sample(spec: dict) -> str:
         return "true"
     if spec["type"] == "choice":
         return spec["choices"][0]["value"]
+    if spec["type"] == "school_year":
+        return "2023-24"
     return "2024-08-15"
 
 

@@ -19,7 +19,7 @@ from checker import engine
 
 from ..errors import ContentError, did_you_mean, field_name
 from ..rules import Compiled, RuleError, compile_rule
-from ..yamlpos import Located
+from ..yamlpos import Located, text_position
 from .cases import case_answers
 from .compiler import RequirementRules, Rules, num
 from .model import PLACEHOLDERS, RESERVED_NAMES, EntryField, Input, Pathway, inputs_by_name
@@ -39,37 +39,16 @@ class _Errors:
         self.list.append(ContentError(self.doc.display_path, line, col, f"{field_name(path)}: {message}"))
 
 
-def _rule_position(doc: Located, path: tuple, text: str, offset: int) -> tuple[int, int]:
-    """The line and column of ``text[offset]`` in the file, where it can be found exactly."""
-    line, col = doc.where(path)
-    lines = doc.text.split("\n")  # the text the loader read: the file is not read again
-    if line > len(lines):
-        return line, col
-    head = lines[line - 1][col - 1 :]
-    match = re.match(r"\S{0,12}", text[offset:])
-    assert match is not None  # \S{0,12} matches anywhere, if only the empty string
-    token = match.group(0)  # never crosses a folded line
-
-    def found(ln: int, c: int) -> bool:
-        return 0 < ln <= len(lines) and lines[ln - 1][c - 1 : c - 1 + len(token)] == token
-
-    if head[:1] in ("|", ">"):
-        # A block scalar: each source line is one line of text, less the block's indentation,
-        # joined to the next by one character (a space when folded, else a line break).
-        body = [ln for ln in range(line + 1, len(lines) + 1) if lines[ln - 1].strip()]
-        base = len(lines[body[0] - 1]) - len(lines[body[0] - 1].lstrip()) if body else 0
-        rest = offset
-        for ln in body:
-            content = lines[ln - 1][base:]
-            if rest <= len(content):
-                return (ln, base + 1 + rest) if found(ln, base + 1 + rest) else (line, col)
-            rest -= len(content) + 1
-        return line, col
-    shift = 1 if head[:1] in ("'", '"') else 0
-    first = text.split("\n")[0]
-    if offset <= len(first) and found(line, col + shift + offset):
-        return line, col + shift + offset
-    return line, col
+def _check_difference(other: str, own: str | None, path: tuple, pathway: Pathway, err: _Errors) -> None:
+    """A 'differs' entry names another of the pathway's sources."""
+    if other == own:
+        err.add(path, f"'{other}' is the requirement's own source; name the source that words it differently")
+    elif other not in pathway.sources:
+        err.add(
+            path,
+            f"'{other}' is not one of this pathway's sources ({', '.join(pathway.sources)})"
+            f"{did_you_mean(other, pathway.sources)}",
+        )
 
 
 def _check_input(spec: Input | EntryField, path: tuple, err: _Errors) -> None:
@@ -161,7 +140,7 @@ def _compile(rule: str, where: tuple, inputs: dict[str, Input], doc: Located, er
     try:
         return compile_rule(rule, inputs)
     except RuleError as exc:
-        line, col = _rule_position(doc, where, rule, exc.offset)
+        line, col = text_position(doc, where, rule, exc.offset)
         err.at(line, col, where, exc.message)
         return None
 
@@ -233,7 +212,10 @@ def check_pathway(pathway: Pathway, doc: Located) -> tuple[list[ContentError], R
         elif dated.type != "date":
             err.add(("expiry", "input"), f"'{dated.name}' is a {dated.type}; the expiry counts from a date input")
         _check_message(pathway.expiry.expired, ("expiry", "expired"), None, err, allowed=("expires_on",))
+        _check_message(pathway.expiry.after, ("expiry", "after"), None, err, allowed=("eligible_from", "expires_on"))
 
+    for k, d in enumerate(pathway.differs):
+        _check_difference(d.source, None, ("differs", k, "source"), pathway, err)
     rules = Rules()
     seen: list[str] = []
     for i, req in enumerate(pathway.requirements):
@@ -260,6 +242,8 @@ def check_pathway(pathway: Pathway, doc: Located) -> tuple[list[ContentError], R
                     f"'{other_source}' is not one of this pathway's sources ({', '.join(pathway.sources)})"
                     f"{did_you_mean(other_source, pathway.sources)}",
                 )
+        for k, d in enumerate(req.differs):
+            _check_difference(d.source, req.source, path + ("differs", k, "source"), pathway, err)
         compiled = RequirementRules()
         if req.routes:
             for key in ("rule", "checks", "unknown"):

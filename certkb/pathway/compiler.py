@@ -138,11 +138,10 @@ def compile_pathway(
                 {"rule": c.rule, "text": " ".join(u.rule.split()), "message": u.message}
                 for u, c in zip(req.undecided, compiled.undecided, strict=True)
             ]
-        if req.disagreement and req.disagreement.kind == "words_differently":
-            # Both sources state it: shown beside the requirement, deciding as any other (the engine ignores it).
-            out["differs"] = {"source": req.disagreement.source, "note": req.disagreement.note}
-        elif req.disagreement:
+        if req.disagreement:
             out["disputed"] = {"source": req.disagreement.source, "note": req.disagreement.note}
+        if req.differs:
+            out["differs"] = [{"source": d.source, "note": d.note} for d in req.differs]
         if any(c.time for c in compiled.checks + [c for route in compiled.routes for c in route]):
             out["time"] = True  # time passing alone can meet it: see engine._eligible_from
         requirements.append(out)
@@ -153,6 +152,8 @@ def compile_pathway(
             expiry["called"] = pathway.expiry.called
         if pathway.expiry.expired:
             expiry["expired"] = pathway.expiry.expired
+        if pathway.expiry.after:
+            expiry["after"] = pathway.expiry.after
     data: dict[str, Any] = {
         "id": pathway.id,
         "title": pathway.title,
@@ -168,6 +169,8 @@ def compile_pathway(
             for s in pathway.next_steps
         ],
     }
+    if pathway.differs:
+        data["differs"] = [{"source": d.source, "note": d.note} for d in pathway.differs]
     if pathway.notices:
         data["notices"] = [
             {"id": n.id, "rule": c.rule, "message": n.message}

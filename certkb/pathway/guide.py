@@ -28,18 +28,17 @@ def requirement_list(pathway: Pathway, compiled: dict[str, Any] | None = None) -
         checks = r["checks"] + [c for route in r.get("routes", []) for c in route["checks"]]
         for check in checks:
             _accepted(check["rule"], inputs, None, accepted)
-        out.append(
-            {
-                "id": r["id"],
-                "title": r["title"],
-                "text": r["text"],
-                "source": r["source"],
-                "accepted": accepted,
-                "disputed": r.get("disputed"),
-                # Only where the sources word it differently (most requirements have no such note).
-                **({"differs": r["differs"]} if r.get("differs") else {}),
-            }
-        )
+        item = {
+            "id": r["id"],
+            "title": r["title"],
+            "text": r["text"],
+            "source": r["source"],
+            "accepted": accepted,
+            "disputed": r.get("disputed"),
+        }
+        if r.get("differs"):
+            item["differs"] = r["differs"]
+        out.append(item)
     return out
 
 

@@ -70,7 +70,9 @@ class EntryField(Strict):
     """One field of each entry of a list input."""
 
     name: Name
-    type: Literal["number", "boolean", "choice", "date"]
+    type: Literal["number", "boolean", "choice", "date", "school_year"] = Field(
+        description="What the answer is; 'school_year' is a school year written like 2023-24 (list fields only)."
+    )
     label: PlainText = Field(description="A short name for the question, shown on the form and in messages.")
     hint: PlainText | None = Field(default=None, description="One line of help shown under the question.")
     unit: PlainText | None = Field(default=None, description="For numbers: what is counted, e.g. 'years'.")
@@ -148,19 +150,17 @@ class Undecided(Strict):
 
 
 class Disagreement(Strict):
-    """Another source that does not state this requirement, or states it in other words."""
+    """Another source that does not state this requirement (one that words it differently is a ``differs``)."""
 
-    source: Id = Field(
-        description="The source (one of the pathway's) that leaves this requirement out, "
-        "or words it differently ('kind: words_differently')."
-    )
-    kind: Literal["leaves_out", "words_differently"] = Field(
-        default="leaves_out",
-        description="'leaves_out' (the default): the other source does not state the requirement, so it never "
-        "decides the overall result on its own. 'words_differently': both sources state it, in other words; it "
-        "decides the result as any requirement does, and 'undecided' makes it unknown where the readings differ.",
-    )
+    source: Id = Field(description="The source (one of the pathway's) that leaves this requirement out.")
     note: LongText = Field(description="What the educator should know: which source says what, and whom to ask.")
+
+
+class Difference(Strict):
+    """Another source that words this requirement (or this upgrade) differently."""
+
+    source: Id = Field(description="The other source (one of the pathway's).")
+    note: LongText = Field(description="What each source says, in their words, and whom to ask.")
 
 
 class PathwayNotice(Strict):
@@ -196,6 +196,11 @@ class Requirement(_Checked, Strict):
         default=None,
         description="Another of the pathway's sources does not state this requirement, or words it differently.",
     )
+    differs: list[Difference] = Field(
+        default_factory=list,
+        description="Other sources that state this requirement in other words: shown on the guide and the "
+        "checker with both sources; the result does not change.",
+    )
 
     def all_checks(self) -> list[Check]:
         if self.routes:
@@ -220,6 +225,12 @@ class Expiry(Strict):
         default=None,
         description="The notice 'certificate_expired', when the as-of date is after the expiry date; "
         "{expires_on} shows that date. Quote what the source says.",
+    )
+    after: LongText | None = Field(
+        default=None,
+        description="The notice 'after_expiry', when the answers would meet every requirement only after the "
+        "certificate expires; {eligible_from} and {expires_on} show the two dates. Quote what the source says "
+        "about completing the requirements while the certificate is held.",
     )
 
 
@@ -260,6 +271,11 @@ class Pathway(Strict):
     requirements: list[Requirement] = Field(min_length=1)
     expiry: Expiry | None = None
     notices: list[PathwayNotice] = Field(default_factory=list)
+    differs: list[Difference] = Field(
+        default_factory=list,
+        description="Where the pathway's sources differ about the upgrade itself (not one requirement): "
+        "shown on the guide and the checker.",
+    )
     next_steps: list[NextStep] = Field(default_factory=list)
     cases: list[Case] = Field(default_factory=list)
 
