@@ -246,11 +246,11 @@ def check_chooser(chooser: Chooser, doc: Located, compiled: dict[str, dict[str, 
     for i, rec in enumerate(chooser.recommend):
         named: list[tuple[tuple, str | None]] = [(("recommend", i, "pathway"), rec.pathway)]
         named += [(("recommend", i, "when", k, "pathway"), w.pathway) for k, w in enumerate(rec.when)]
-        for where, pid in named:
-            if pid is not None and pid not in chooser.pathways:
+        for where, name in named:
+            if name is not None and name not in chooser.pathways:
                 add(
                     where,
-                    f"'{pid}' is not one of this chooser's pathways ({listed}){did_you_mean(pid, chooser.pathways)}",
+                    f"'{name}' is not one of this chooser's pathways ({listed}){did_you_mean(name, chooser.pathways)}",
                 )
     before = len(errors)
     _check_recommend(chooser, compiled, add, doc, errors)
