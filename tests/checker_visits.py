@@ -45,6 +45,7 @@ SNAPSHOT_JS = """() => {
     }
     return {
         status: status ? status.getAttribute('data-checker-status') : null,
+        status_text: status ? status.innerText.trim() : null,
         recommended: status ? status.getAttribute('data-checker-recommended') : null,
         requirements, pathways,
         notices: Array.from(document.querySelectorAll('[data-notice-id]'))

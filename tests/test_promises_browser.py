@@ -10,50 +10,64 @@ from __future__ import annotations
 
 import pytest
 
-from certkb.pathway import case_answers
-
 from .checker_support import content
-from .pathway_gates import case_day, fragment, open_on
+from .checker_visits import CHECKER_VISITS, content_checker_visits
 
 
-def _disputed_cases():
+def _disputed_cases() -> dict[str, set[str]]:
+    """{pathway id: names of its cases that expect a disputed requirement unmet or unknown}."""
     c = content()
-    out = []
+    out: dict[str, set[str]] = {}
     for pid, pathway in c.pathways.items():
         disputed = {r["id"] for r in c.compiled[pid]["requirements"] if r.get("disputed")}
         for case in pathway.cases:
             shown = {rid for rid, status in case.requirements.items() if status != "met"}
             if not case.problems and disputed & shown:
-                out.append((pid, case))
+                out.setdefault(pid, set()).add(case.name)
     return out
 
 
-def _chooser_cases():
-    return [(cid, case) for cid, ch in content().choosers.items() for case in ch.cases if case.recommended is None]
+def _chooser_cases() -> dict[str, set[str]]:
+    """{chooser id: names of its cases that expect no application to submit}."""
+    out: dict[str, set[str]] = {}
+    for cid, chooser in content().choosers.items():
+        for case in chooser.cases:
+            if case.recommended is None and not case.problems:
+                out.setdefault(cid, set()).add(case.name)
+    return out
 
 
 @pytest.mark.browser
-def test_no_every_requirement_while_a_disputed_requirement_is_not_met(page, site_server):
+@pytest.mark.xdist_group(CHECKER_VISITS)
+def test_no_every_requirement_while_a_disputed_requirement_is_not_met(browser, site_server):
     cases = _disputed_cases()
-    for pid, case in cases:
-        url = site_server.url(f"checker/{pid}/") + "#" + fragment(case_answers(case))
-        open_on(page, url, case_day(case))
-        status = page.get_attribute("[data-checker-status]", "data-checker-status")
-        words = page.inner_text("[data-checker-status]").lower()
-        assert status != "eligible", (pid, case.name)
-        assert "every" not in words and "all requirements" not in words, (pid, case.name, words)
+    tried = 0
+    for pid, names in cases.items():
+        for v in content_checker_visits(browser, site_server, pid).cases:
+            if v.name not in names:
+                continue
+            tried += 1
+            words = (v.shown["status_text"] or "").lower()
+            assert v.shown["status"] != "eligible", (pid, v.name)
+            assert "every" not in words and "all requirements" not in words, (pid, v.name, words)
+            assert v.console_errors == [], v.console_errors
     assert cases, "no case has a requirement the sources disagree on that is not met"
-    assert page.console_errors == [], page.console_errors
+    assert tried == sum(len(n) for n in cases.values())
 
 
 @pytest.mark.browser
-def test_a_chooser_says_submit_only_when_it_names_an_application(page, site_server):
+@pytest.mark.xdist_group(CHECKER_VISITS)
+def test_a_chooser_says_submit_only_when_it_names_an_application(browser, site_server):
     cases = _chooser_cases()
-    for cid, case in cases:
-        url = site_server.url(f"checker/{cid}/") + "#" + fragment(case_answers(case))
-        open_on(page, url, case_day(case))
-        assert page.get_attribute("[data-checker-status]", "data-checker-recommended") == "", (cid, case.name)
-        words = page.inner_text("[data-checker-status]").lower()
-        assert "submit" not in words and "all requirements" not in words, (cid, case.name, words)
+    tried = 0
+    for cid, names in cases.items():
+        for v in content_checker_visits(browser, site_server, cid).cases:
+            if v.name not in names:
+                continue
+            tried += 1
+            words = (v.shown["status_text"] or "").lower()
+            assert v.shown["recommended"] == "", (cid, v.name)
+            assert "submit" not in words and "all requirements" not in words, (cid, v.name, words)
+            assert v.console_errors == [], v.console_errors
     assert cases
-    assert page.console_errors == [], page.console_errors
+    assert tried == sum(len(n) for n in cases.values())
