@@ -49,12 +49,12 @@ def _accepted(node: Any, inputs: dict[str, Input], within: Input | None, out: li
         for part in node:
             _accepted(part, inputs, within, out)
         return
-    if node[0] in ("sum", "every", "any", "count", "years"):
+    if node[0] in ("sum", "every", "any", "count", "years", "school_years", "annually"):
         within = inputs[node[1]]
     if node[0] == "in" and node[1][0] in ("input", "field"):
         name = node[1][1]
         if node[1][0] == "field":
-            assert within is not None  # a compiled rule names a field only inside sum/every/any/count/years
+            assert within is not None  # a compiled rule names a field only inside a list function
             spec = next(f for f in within.fields if f.name == name)
         else:
             spec = inputs[name]
