@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from certkb.pathway import case_answers, case_failures, requirement_rules
 from certkb.pathway import coverage_lacking as coverage_lacking
 from certkb.pathway import never_unmet as never_unmet
+from certkb.pathway import shown_statuses as shown_statuses
 from checker import engine
 
 from .checker_support import ROOT, in_order, random_answers, random_form_answers

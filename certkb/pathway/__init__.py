@@ -13,7 +13,7 @@ cannot check. The loader checks and compiles each pathway once and keeps the
 result in ``Content.compiled``.
 """
 
-from .cases import case_answers, case_failures, coverage_lacking, never_unmet, requirement_rules
+from .cases import case_answers, case_failures, coverage_lacking, never_unmet, requirement_rules, shown_statuses
 from .checks import check_cases, check_pathway
 from .chooser import Chooser, check_chooser, chooser_case_failures, compile_chooser
 from .compiler import compile_pathway, compile_rules, fill_threshold
@@ -41,4 +41,5 @@ __all__ = [
     "never_unmet",
     "requirement_list",
     "requirement_rules",
+    "shown_statuses",
 ]

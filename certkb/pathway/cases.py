@@ -110,17 +110,34 @@ def never_unmet(compiled: dict[str, Any]) -> list[str]:
     return out
 
 
+def shown_statuses(pathway: Any, case: Any) -> dict[str, str]:
+    """The status of each requirement a case shows: those it writes under ``requirements``, and
+    those its declared overall ``status`` implies.
+
+    ``status: eligible`` implies every requirement is met: the engine (``_overall`` in
+    checker/engine.py) says ``eligible`` only when no requirement is unmet or unknown, and a
+    disputed requirement (one only one source states), though it never makes the result
+    ``not_yet``, keeps it ``incomplete`` until it is met. ``not_yet`` and ``incomplete`` imply
+    nothing about any one requirement. The case itself must pass for this to hold; validate and the
+    tests run it."""
+    shown = {r.id: "met" for r in pathway.requirements} if case.status == "eligible" and not case.problems else {}
+    shown.update(case.requirements)  # written out, as the case's own check compares them
+    return shown
+
+
 def coverage_lacking(pathway: Any, compiled: dict[str, Any] | None = None) -> dict[str, set[str]]:
     """Requirements no case shows met, or none shows unmet: {requirement id: the statuses missing}.
 
     So that a change to any rule's threshold or logic is caught by some case. With the compiled
     pathway, a requirement no answer can make unmet (:func:`never_unmet`: its ``undecided`` turns
     every unmet into unknown, as for a requirement whose source is cut off) must be shown met and
-    unknown instead. ``make validate`` and the test suite both ask this function."""
+    unknown instead. A case counts for what it writes under ``requirements`` and for what its
+    declared status implies (:func:`shown_statuses`). ``make validate`` and the test suite both
+    ask this function."""
     never = set(never_unmet(compiled)) if compiled is not None else set()
     seen: dict[str, set[str]] = {r.id: set() for r in pathway.requirements}
     for case in pathway.cases:
-        for rid, status in case.requirements.items():
+        for rid, status in shown_statuses(pathway, case).items():
             seen.setdefault(rid, set()).add(status)
     wanted = {rid: {"met", "unknown" if rid in never else "unmet"} for rid in seen}
     return {rid: wanted[rid] - s for rid, s in seen.items() if not wanted[rid] <= s}
