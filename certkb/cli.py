@@ -1,4 +1,5 @@
-"""`certkb validate [CONTENT_DIR]`: check the content the way the build does.
+"""`certkb validate [CONTENT_DIR]`: check the content the way the build does, then run every
+pathway's and chooser's cases and check that they show each requirement met and unmet.
 
 `certkb schema [--check] [OUT_DIR]`: write the editors' JSON Schemas (schemas/) from the content model.
 
@@ -16,7 +17,7 @@ import sys
 from pathlib import Path
 
 from .errors import ContentError, ContentErrors
-from .loader import load_content
+from .loader import case_errors, load_content
 
 FORMATS = ("text", "github")
 
@@ -39,23 +40,32 @@ def github_annotation(error: ContentError, level: str = "error") -> str:
     return f"::{level} {listed}::{_escape_data(error.message)}"
 
 
+def _problems(errors: list[ContentError], output_format: str) -> int:
+    for error in errors:
+        if output_format == "github":
+            print(github_annotation(error))  # workflow commands are read from stdout
+        else:
+            print(error, file=sys.stderr)
+    count = len(errors)
+    print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
+    return 1
+
+
 def validate(content_dir: Path, output_format: str = "text") -> int:
+    """Load the content as the build does, then run every pathway's and chooser's cases and the
+    coverage rule (:func:`certkb.loader.case_errors`), which the build and the preview leave out."""
     try:
         content = load_content(content_dir)
     except ContentErrors as exc:
-        for error in exc.errors:
-            if output_format == "github":
-                print(github_annotation(error))  # workflow commands are read from stdout
-            else:
-                print(error, file=sys.stderr)
-        count = len(exc.errors)
-        print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
-        return 1
+        return _problems(exc.errors, output_format)
+    failing = case_errors(content)  # file by file, each case's differences in the order the engine gives them
     for warning in content.warnings:
         if output_format == "github":
             print(github_annotation(warning, "warning"))
         else:
             print(f"{warning.path}:{warning.line}:{warning.column}: warning: {warning.message}", file=sys.stderr)
+    if failing:
+        return _problems(failing, output_format)
     counts = [
         (len(content.guides), "guide"),
         (len(content.pathways), "pathway"),

@@ -10,6 +10,11 @@ The :class:`Content` it returns keeps what later steps need, so none of them
 reads a file again: each item by id, the file it came from and its position
 (``content.where``), and each pathway compiled for the checker
 (``content.compiled``).
+
+``case_errors(content)`` runs what loading does not: every case of every pathway and chooser,
+and the rule that a pathway's cases show each requirement met and unmet. ``certkb validate``
+(``make validate``, the pull-request check) asks it; the build and the live preview do not,
+so an edit in the preview does not wait for every case to run again.
 """
 
 from __future__ import annotations
@@ -32,7 +37,16 @@ from pydantic_core import ErrorDetails
 from . import models
 from .errors import ContentError, ContentErrors, did_you_mean, field_name
 from .kinds import BY_TEXT_REF, KINDS, Kind, ref_values
-from .pathway import check_cases, check_chooser, check_pathway, compile_chooser, compile_pathway
+from .pathway import (
+    case_failures,
+    check_cases,
+    check_chooser,
+    check_pathway,
+    chooser_case_failures,
+    compile_chooser,
+    compile_pathway,
+    coverage_lacking,
+)
 from .yamlpos import Located, load_located
 
 __all__ = [
@@ -42,6 +56,7 @@ __all__ = [
     "content_files",
     "display_path",
     "field_name",
+    "case_errors",
     "load_content",
     "validate_doc",
 ]
@@ -593,3 +608,43 @@ def load_content(root: Path | str, cache: dict | None = None) -> Content:
     if load.errors:
         raise ContentErrors(load.errors)
     return load.content
+
+
+def case_errors(content: Content) -> list[ContentError]:
+    """Each case of each pathway and chooser that the engine does not answer as the case expects,
+    and each requirement no case shows met (or unmet), at its line in the file.
+
+    One line per difference: ``file:line:col: case 'NAME': status: expected eligible, got not_yet``.
+    Loading checks that cases are well formed; this runs them (the same functions the tests call).
+    """
+    errors: list[ContentError] = []
+    for pid, pathway in content.pathways.items():
+        compiled = content.compiled.get(pid)
+        if compiled is None:
+            continue
+        doc, at = content.places[("pathway", pid)]
+        for i, case in enumerate(pathway.cases):
+            for failure in case_failures(compiled, case):
+                errors.append(doc.error(at + ("cases", i), f"case '{case.name}': {failure}"))
+        lacking = coverage_lacking(pathway, compiled)
+        for j, requirement in enumerate(pathway.requirements):
+            missing = lacking.get(requirement.id)
+            if missing:
+                shown = " or ".join(sorted(missing))
+                errors.append(
+                    doc.error(
+                        at + ("requirements", j, "id"),
+                        f"requirement '{requirement.id}': no case shows it {shown}; add a case whose answers "
+                        f"leave it {shown}, with '{requirement.id}: {sorted(missing)[0]}' under the case's "
+                        f"'requirements'",
+                    )
+                )
+    for cid, chooser in content.choosers.items():
+        compiled_chooser = content.compiled_choosers.get(cid)
+        if compiled_chooser is None:
+            continue
+        doc, at = content.places[("chooser", cid)]
+        for i, ccase in enumerate(chooser.cases):
+            for failure in chooser_case_failures(compiled_chooser, content.compiled, ccase):
+                errors.append(doc.error(at + ("cases", i), f"case '{ccase.name}': {failure}"))
+    return errors

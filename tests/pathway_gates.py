@@ -9,7 +9,6 @@ the compiled pathway (the JSON the browser gets), never from a name written in a
 from __future__ import annotations
 
 import datetime
-import itertools
 import json
 import math
 import random
@@ -23,7 +22,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from certkb.pathway import case_answers, case_failures
+# The coverage rule is certkb's (`make validate` applies it too): the tests ask the same functions.
+from certkb.pathway import case_answers, case_failures, requirement_rules
+from certkb.pathway import coverage_lacking as coverage_lacking
+from certkb.pathway import never_unmet as never_unmet
+from certkb.pathway import shown_statuses as shown_statuses
 from checker import engine
 
 from .checker_support import ROOT, in_order, random_answers, random_form_answers
@@ -37,56 +40,6 @@ RANK = {"unmet": 0, "unknown": 1, "met": 2, "not_yet": 0, "incomplete": 1, "elig
 
 def case_problems(compiled: dict[str, Any], case) -> list[str]:
     return case_failures(compiled, case)
-
-
-def coverage_lacking(pathway, compiled: dict[str, Any] | None = None) -> dict[str, set[str]]:
-    """Requirements no case shows met, or none shows unmet: {requirement id: the statuses missing}.
-
-    With the compiled pathway, a requirement no answer can make unmet (:func:`never_unmet`: its
-    ``undecided`` turns every unmet into unknown, as for a requirement whose source is cut off)
-    must be shown met and unknown instead."""
-    never = set(never_unmet(compiled)) if compiled is not None else set()
-    seen: dict[str, set[str]] = {r.id: set() for r in pathway.requirements}
-    for case in pathway.cases:
-        for rid, status in case.requirements.items():
-            seen.setdefault(rid, set()).add(status)
-    wanted = {rid: {"met", "unknown" if rid in never else "unmet"} for rid in seen}
-    return {rid: wanted[rid] - s for rid, s in seen.items() if not wanted[rid] <= s}
-
-
-def _inputs_read(node: Any, out: set[str]) -> set[str]:
-    if isinstance(node, list) and node:
-        reads = node[0] == "input" and len(node) == 2 or node[0] in ("sum", "every", "any", "count", "years")
-        if reads and isinstance(node[1], str):
-            out.add(node[1])
-        for part in node[1:] if isinstance(node[0], str) else node:
-            _inputs_read(part, out)
-    return out
-
-
-def never_unmet(compiled: dict[str, Any]) -> list[str]:
-    """The requirements no answers can make unmet, found by trying every answer (unanswered too) to
-    the questions they read, where those are all yes/no or choice questions; others are left out."""
-    specs = {s["name"]: s for s in compiled["inputs"]}
-    out = []
-    for r in compiled["requirements"]:
-        names: set[str] = set()
-        for rule in _rules_of(r):
-            _inputs_read(rule, names)
-        if not names or not all(specs.get(n, {}).get("type") in ("boolean", "choice") for n in names):
-            continue
-        options = [
-            [None, True, False] if specs[n]["type"] == "boolean" else [None] + [c["value"] for c in specs[n]["choices"]]
-            for n in sorted(names)
-        ]
-        unmet = False
-        for values in itertools.product(*options):
-            answers = {n: v for n, v in zip(sorted(names), values, strict=True) if v is not None}
-            result = engine.evaluate(compiled, answers)
-            unmet = unmet or next(x for x in result["requirements"] if x["id"] == r["id"])["status"] == "unmet"
-        if not unmet:
-            out.append(r["id"])
-    return out
 
 
 def duplicate_case_names(pathway) -> list[str]:
@@ -253,9 +206,7 @@ def _reads_every(node: Any, name: str) -> bool:
     return any(_reads_every(part, name) for part in node[1:])
 
 
-def _rules_of(requirement: dict[str, Any]) -> list[Any]:
-    checks = requirement["checks"] + [c for r in requirement.get("routes") or [] for c in r["checks"]]
-    return [c["rule"] for c in checks] + [u["rule"] for u in requirement.get("undecided") or []]
+_rules_of = requirement_rules
 
 
 def another_entry_never_worse(pathway: dict[str, Any]) -> None:

@@ -77,6 +77,20 @@ def test_many_files_exactly(tmp_path):
     assert proc.stderr == "7 problems found.\n"
 
 
+def test_a_wrong_case_exactly(tmp_path):
+    """A case the engine does not answer as written: the same lines as on the command line."""
+    make_content(tmp_path, ROOT / "tests" / "bad_content" / "wrong_case")
+    proc = run_validate(tmp_path, "--format", "github")
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        "::error file=content/pathways/fx-ipc-to-ccpc.yml,line=128,col=5::"
+        "case 'One contact hour short': status: expected eligible, got not_yet",
+        "::error file=content/pathways/fx-ipc-to-ccpc.yml,line=128,col=5::"
+        "case 'One contact hour short': professional_development: expected remaining 2, got 1",
+    ]
+    assert proc.stderr == "2 problems found.\n"
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_one_annotation_per_problem(case, tmp_path):
     make_content(tmp_path, case)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from certkb.errors import ContentErrors
-from certkb.loader import load_content
+from certkb.errors import ContentError, ContentErrors
+from certkb.loader import case_errors, load_content
 
 from .conftest import ROOT, check_golden
 
@@ -46,10 +46,51 @@ def test_fixture_content_is_valid(tmp_path, monkeypatch):
 def test_error_kind(case, tmp_path, monkeypatch, update_goldens):
     monkeypatch.chdir(tmp_path)  # messages name paths as staff see them: content/...
     make_content(tmp_path, case)
-    with pytest.raises(ContentErrors) as info:
-        load_content(Path("content"))
-    actual = "\n".join(str(e) for e in info.value.errors) + "\n"
+    actual = "\n".join(str(e) for e in problems(Path("content"))) + "\n"
     check_golden(case / "expected.txt", actual, update_goldens)
+
+
+def problems(root: Path) -> list[ContentError]:
+    """What `certkb validate` reports: the loader's errors, or, when the content loads, every case
+    that fails and every requirement its cases do not show met and unmet (certkb.loader.case_errors)."""
+    try:
+        content = load_content(root)
+    except ContentErrors as exc:
+        return exc.errors
+    found = case_errors(content)
+    assert found, "this folder's content is valid"
+    return found
+
+
+def test_a_wrong_case_fails_validate_at_the_case(tmp_path):
+    """Cases run in `certkb validate`, not only in the tests: each difference on its own line, at the
+    case's line in the file, in the order the engine compares them."""
+    make_content(tmp_path, ROOT / "tests" / "bad_content" / "wrong_case")
+    proc = subprocess.run(
+        [sys.executable, "-m", "certkb", "validate", "content"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        "content/pathways/fx-ipc-to-ccpc.yml:128:5: case 'One contact hour short': "
+        "status: expected eligible, got not_yet",
+        "content/pathways/fx-ipc-to-ccpc.yml:128:5: case 'One contact hour short': "
+        "professional_development: expected remaining 2, got 1",
+        "2 problems found.",
+    ]
+    assert proc.stdout == ""
+
+
+def test_missing_coverage_fails_validate_at_the_requirement(tmp_path):
+    make_content(tmp_path, ROOT / "tests" / "bad_content" / "missing_coverage")
+    proc = subprocess.run(
+        [sys.executable, "-m", "certkb", "validate", "content"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        "content/pathways/fx-iss-to-css.yml:154:9: requirement 'pbsse': no case shows it unmet; add a case "
+        "whose answers leave it unmet, with 'pbsse: unmet' under the case's 'requirements'",
+        "1 problem found.",
+    ]
 
 
 def test_validate_command_prints_every_problem_without_traceback(tmp_path):
@@ -87,6 +128,8 @@ def test_every_error_kind_has_a_case():
         "malformed_url",
         "yaml_syntax",
         "html_in_markdown",
+        "wrong_case",
+        "missing_coverage",
     }
     assert kinds <= {c.name for c in CASES}
 

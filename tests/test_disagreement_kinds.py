@@ -113,7 +113,7 @@ def test_coverage_asks_for_unknown_where_no_answer_can_make_a_requirement_unmet(
     def model(*statuses: dict[str, str]) -> SimpleNamespace:
         return SimpleNamespace(
             requirements=[SimpleNamespace(id="cut_off"), SimpleNamespace(id="done")],
-            cases=[SimpleNamespace(requirements=s) for s in statuses],
+            cases=[SimpleNamespace(requirements=s, status=None, problems=[]) for s in statuses],
         )
 
     shown = model({"cut_off": "met", "done": "met"}, {"cut_off": "unknown", "done": "unmet"})
@@ -123,3 +123,62 @@ def test_coverage_asks_for_unknown_where_no_answer_can_make_a_requirement_unmet(
         "cut_off": {"unknown"},
         "done": {"unmet"},
     }
+
+
+def _two_requirements(cases: list[dict[str, Any]]) -> Pathway:
+    """A pathway made here: 'done' as any, 'stated' stated by one source only (disputed)."""
+    data = {
+        "id": "made-here",
+        "title": "Made here",
+        "jurisdiction": "nowhere",
+        "last_reviewed": "2026-01-01",
+        "sources": ["src", "other"],
+        "determination": "The agency decides.",
+        "inputs": [
+            {"name": "done", "type": "boolean", "label": "Done"},
+            {"name": "stated", "type": "boolean", "label": "Stated"},
+        ],
+        "requirements": [
+            {"id": "done", "title": "Done", "text": "Done.", "source": "src", "met": "Met.",
+             "rule": "done", "unmet": "Not done."},
+            {"id": "stated", "title": "Stated", "text": "Stated.", "source": "src", "met": "Met.",
+             "rule": "stated", "unmet": "Not stated.",
+             "disagreement": {"source": "other", "note": "Only one source states it: ask the agency."}},
+        ],
+        "cases": cases,
+    }  # fmt: skip
+    return Pathway.model_validate(data)
+
+
+def test_a_case_declared_eligible_shows_every_requirement_met():
+    """The coverage gate counts what a case's declared status implies: 'eligible' means every
+    requirement met, written out or not; 'not_yet' and 'incomplete' say nothing of any one."""
+    all_met = {"name": "Both", "answers": {"done": True, "stated": True}, "status": "eligible"}
+    unmet = {
+        "name": "Neither",
+        "answers": {"done": False, "stated": False},
+        "status": "not_yet",
+        "requirements": {"done": "unmet", "stated": "unmet"},
+    }
+    pathway = _two_requirements([all_met, unmet])
+    compiled_pathway = compile_pathway(pathway, {}, {})
+    assert gates.coverage_lacking(pathway, compiled_pathway) == {}
+    assert gates.shown_statuses(pathway, pathway.cases[0]) == {"done": "met", "stated": "met"}
+    # Without the eligible case nothing shows them met; a not_yet or incomplete case implies nothing.
+    assert gates.coverage_lacking(_two_requirements([unmet]), compiled_pathway) == {
+        "done": {"met"},
+        "stated": {"met"},
+    }
+    only_done = {"name": "Done only", "answers": {"done": True}, "status": "incomplete"}
+    assert gates.shown_statuses(pathway, _two_requirements([only_done]).cases[0]) == {}
+    # What the case writes out stays as written (its own check compares it with the engine).
+    written = dict(all_met, requirements={"done": "met"})
+    assert gates.shown_statuses(pathway, _two_requirements([written]).cases[0]) == {"done": "met", "stated": "met"}
+    # The rule's premise, from the engine: a disputed requirement not met keeps the result from
+    # 'eligible' (it never makes it not_yet), so 'eligible' does imply every requirement met.
+    for answers in ({"done": True}, {"done": True, "stated": False}):
+        result = engine.evaluate(compiled_pathway, answers)
+        assert result["status"] == "incomplete", (answers, result["status"])
+    result = engine.evaluate(compiled_pathway, {"done": True, "stated": True})
+    assert result["status"] == "eligible"
+    assert {r["status"] for r in result["requirements"]} == {"met"}

@@ -19,7 +19,7 @@ import pytest
 
 from certkb import freshness
 from certkb.errors import ContentErrors
-from certkb.loader import load_content
+from certkb.loader import case_errors, load_content
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "content" / "README.md"  # the one staff guide; docs/staff/editing.md includes it
@@ -106,6 +106,19 @@ CASES = [
         PATHWAY,
         sub("answers: {mentoring_years: 1.5}", "answers: {mentoring_year: 1.5}"),
     ),
+    (
+        "case the checker answers otherwise",
+        PATHWAY,
+        sub(
+            "answers: {mentoring_years: 1.5}\n    status: not_yet",
+            "answers: {mentoring_years: 1.5}\n    status: eligible",
+        ),
+    ),
+    (
+        "requirement no case shows unmet",
+        PATHWAY,
+        lambda t: re.sub(r"  - name: Mentoring one and a half years\n(    .*\n)+\n", "", t, count=1),
+    ),
     ("glossary term form", "glossary.yml", sub("term: DESE", "term: D E S E")),
     (
         "web address",
@@ -129,10 +142,10 @@ def apply(tmp_path: Path, rel: str, change) -> None:
 def messages(monkeypatch, tmp_path: Path) -> set[str]:
     monkeypatch.chdir(tmp_path)
     try:
-        load_content(Path("content"))
+        content = load_content(Path("content"))
     except ContentErrors as exc:
         return {str(e) for e in exc.errors}
-    return set()
+    return {str(e) for e in case_errors(content)}  # what `make validate` adds once the files load
 
 
 def without_place(message: str) -> str:

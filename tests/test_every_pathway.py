@@ -5,7 +5,9 @@ The pathways are discovered in ``content/pathways/`` (or in the folder the envir
 ``P``, ``pytest -v`` lists:
 
 * ``test_case[P: <case name>]``: each ``cases:`` entry of its YAML, run through the engine;
-* ``test_cases_show_every_requirement_met_and_unmet[P]``: the coverage check;
+* ``test_cases_show_every_requirement_met_and_unmet[P]``: the coverage check (certkb's rule, which
+  ``make validate`` applies too), and ``test_an_eligible_case_has_every_requirement_met[P]``, the
+  premise of its counting a case declared eligible as showing every requirement met;
 * ``test_more_never_makes_a_result_worse[P]``, ``test_another_entry_never_makes_a_result_worse[P]``,
   ``test_no_json_input_crashes_the_engine[P]``, ``test_parsed_answers_are_the_usable_ones[P]``,
   ``test_thresholds_are_exact[P]``: the engine's properties, with inputs, bounds and thresholds
@@ -24,7 +26,8 @@ from __future__ import annotations
 
 import pytest
 
-from certkb.pathway import chooser_case_failures
+from certkb.pathway import case_answers, chooser_case_failures
+from checker import engine
 
 from . import pathway_gates as gates
 from .checker_support import all_cases, compiled, content
@@ -49,6 +52,18 @@ def test_cases_show_every_requirement_met_and_unmet(pathway_id):
     lacking = gates.coverage_lacking(pathway, compiled()[pathway_id])
     assert not lacking, f"add cases to {pathway_id}'s file where these requirements are: {lacking}"
     assert not gates.duplicate_case_names(pathway), gates.duplicate_case_names(pathway)
+
+
+@pytest.mark.parametrize("pathway_id", PATHWAYS)
+def test_an_eligible_case_has_every_requirement_met(pathway_id):
+    """What the coverage rule counts for a case declared 'eligible' (certkb.pathway.shown_statuses)
+    is what the engine gives for it: every requirement met."""
+    pathway = content().pathways[pathway_id]
+    for case in pathway.cases:
+        if case.status == "eligible":
+            result = engine.run(compiled()[pathway_id], case_answers(case), case.as_of and case.as_of.isoformat())
+            got = {r["id"]: r["status"] for r in result["result"]["requirements"]}
+            assert got == gates.shown_statuses(pathway, case), (case.name, got)
 
 
 @pytest.mark.parametrize("pathway_id", PATHWAYS)

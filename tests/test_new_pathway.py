@@ -7,11 +7,19 @@ Then it runs on the copy what every pathway gets: validation, a strict build, th
 the met/unmet coverage check, the property tests, MicroPython parity and the browser smoke test
 of its checker page (the same functions test_every_pathway.py runs, from pathway_gates.py), and
 it checks that a test run on the copy (``CERTKB_CONTENT``) lists the new pathway's tests by name.
+
+The files in tests/new_pathway/ use the ids staff would give such a pathway
+(``ct-initial-to-provisional``); real content may one day hold them. So the copy gets them under
+ids the content under test does not hold: each id (the pathway's, its guide's, its source's) and
+the guide's file name take the first suffix (``-fixture``, ``-fixture-2``, ...) that no id of any
+kind in the content, and no file, already has. Nothing else in the files changes.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,14 +30,60 @@ import pytest
 from certkb.loader import load_content
 
 from . import pathway_gates as gates
-from .checker_support import compile_all
+from .checker_support import compile_all, content
 from .conftest import CONTENT_DIR, ROOT, StaticServer, build_with_content
 
 # One pytest-xdist worker runs this module (the copy of the content is made once).
 pytestmark = pytest.mark.xdist_group("new-pathway")
 
 NEW = ROOT / "tests" / "new_pathway"
-PID = "ct-initial-to-provisional"  # the id in tests/new_pathway/, this test's own file
+# The ids written in tests/new_pathway/ (the example staff read), and where each file goes in the copy.
+WRITTEN_PID = "ct-initial-to-provisional"
+WRITTEN_IDS = (WRITTEN_PID, "ct-upgrade-initial-provisional", "ct-test-provisional")  # pathway, guide, source
+GUIDE_FILE = "guides/connecticut/upgrade-initial-provisional{suffix}.yml"
+
+
+def free_suffix(taken: set[str], content_dir: Path) -> str:
+    """The first of '-fixture', '-fixture-2', ... that gives every written id, and the guide's file
+    name, a name the content does not already hold."""
+    for n in itertools.count(1):
+        suffix = "-fixture" if n == 1 else f"-fixture-{n}"
+        names = {ident + suffix for ident in WRITTEN_IDS}
+        files = (
+            content_dir / "pathways" / f"{WRITTEN_PID}{suffix}.yml",
+            content_dir / GUIDE_FILE.format(suffix=suffix),
+        )
+        if not names & taken and not any(f.exists() for f in files):
+            return suffix
+    raise AssertionError("unreachable")  # pragma: no cover - count() never ends
+
+
+def renamed(text: str, suffix: str) -> str:
+    """``text`` with each written id (a whole id, not part of a longer one) given ``suffix``."""
+    for ident in WRITTEN_IDS:
+        text = re.sub(rf"(?<![\w-]){re.escape(ident)}(?![\w-])", ident + suffix, text)
+    return text
+
+
+SUFFIX = free_suffix({ident for items in content().items.values() for ident in items}, CONTENT_DIR)
+PID = WRITTEN_PID + SUFFIX  # the new pathway's id in the copy
+
+
+def test_the_suffix_avoids_every_id_the_content_holds(tmp_path):
+    """Were the content to hold the written ids (and the first suffixed ones), the copy still gets
+    ids of its own, and the files keep everything but their ids."""
+    assert free_suffix(set(), tmp_path) == "-fixture"
+    taken = set(WRITTEN_IDS) | {"ct-test-provisional-fixture"}
+    assert free_suffix(taken, tmp_path) == "-fixture-2"
+    (tmp_path / "guides" / "connecticut").mkdir(parents=True)
+    (tmp_path / GUIDE_FILE.format(suffix="-fixture-2")).touch()
+    assert free_suffix(taken, tmp_path) == "-fixture-3"
+    text = (NEW / "guide.yml").read_text(encoding="utf-8")
+    assert renamed(text, "-x") == text.replace(
+        "id: ct-upgrade-initial-provisional", "id: ct-upgrade-initial-provisional-x"
+    ).replace("[ct-test-provisional]", "[ct-test-provisional-x]").replace(
+        "pathway: ct-initial-to-provisional", "pathway: ct-initial-to-provisional-x"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +91,12 @@ def new_content(tmp_path_factory) -> Path:
     dest = tmp_path_factory.mktemp("new-pathway") / "content"
     shutil.copytree(CONTENT_DIR, dest)
     target = dest / "pathways" / f"{PID}.yml"
-    assert not target.exists(), f"the content already has {PID}; give tests/new_pathway/ another id"
-    shutil.copy2(NEW / f"{PID}.yml", target)
+    assert not target.exists(), f"the content already has {PID}"  # free_suffix chose a name it does not have
+    target.write_text(renamed((NEW / f"{WRITTEN_PID}.yml").read_text(encoding="utf-8"), SUFFIX), encoding="utf-8")
     with open(dest / "sources.yml", "a", encoding="utf-8") as sources:
-        sources.write((NEW / "source.yml").read_text(encoding="utf-8"))
-    shutil.copy2(NEW / "guide.yml", dest / "guides" / "connecticut" / "upgrade-initial-provisional.yml")
+        sources.write(renamed((NEW / "source.yml").read_text(encoding="utf-8"), SUFFIX))
+    guide = renamed((NEW / "guide.yml").read_text(encoding="utf-8"), SUFFIX)
+    (dest / GUIDE_FILE.format(suffix=SUFFIX)).write_text(guide, encoding="utf-8")
     return dest
 
 
