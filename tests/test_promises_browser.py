@@ -8,6 +8,8 @@ is expected unmet or unknown, and every chooser case that expects no application
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from .checker_support import content
@@ -37,37 +39,33 @@ def _chooser_cases() -> dict[str, set[str]]:
     return out
 
 
+def _visits(browser, server, cases: dict[str, set[str]]) -> list[tuple[str, Any, str]]:
+    """(checker id, visit, the status line's words in lower case) of each named case, each once."""
+    out = []
+    for pid, names in cases.items():
+        for v in content_checker_visits(browser, server, pid).cases:
+            if v.name in names:
+                assert v.console_errors == [], v.console_errors
+                out.append((pid, v, (v.shown["status_text"] or "").lower()))
+    assert len(out) == sum(len(n) for n in cases.values()), "every named case was shown"
+    return out
+
+
 @pytest.mark.browser
 @pytest.mark.xdist_group(CHECKER_VISITS)
 def test_no_every_requirement_while_a_disputed_requirement_is_not_met(browser, site_server):
     cases = _disputed_cases()
-    tried = 0
-    for pid, names in cases.items():
-        for v in content_checker_visits(browser, site_server, pid).cases:
-            if v.name not in names:
-                continue
-            tried += 1
-            words = (v.shown["status_text"] or "").lower()
-            assert v.shown["status"] != "eligible", (pid, v.name)
-            assert "every" not in words and "all requirements" not in words, (pid, v.name, words)
-            assert v.console_errors == [], v.console_errors
     assert cases, "no case has a requirement the sources disagree on that is not met"
-    assert tried == sum(len(n) for n in cases.values())
+    for pid, v, words in _visits(browser, site_server, cases):
+        assert v.shown["status"] != "eligible", (pid, v.name)
+        assert "every" not in words and "all requirements" not in words, (pid, v.name, words)
 
 
 @pytest.mark.browser
 @pytest.mark.xdist_group(CHECKER_VISITS)
 def test_a_chooser_says_submit_only_when_it_names_an_application(browser, site_server):
     cases = _chooser_cases()
-    tried = 0
-    for cid, names in cases.items():
-        for v in content_checker_visits(browser, site_server, cid).cases:
-            if v.name not in names:
-                continue
-            tried += 1
-            words = (v.shown["status_text"] or "").lower()
-            assert v.shown["recommended"] == "", (cid, v.name)
-            assert "submit" not in words and "all requirements" not in words, (cid, v.name, words)
-            assert v.console_errors == [], v.console_errors
     assert cases
-    assert tried == sum(len(n) for n in cases.values())
+    for cid, v, words in _visits(browser, site_server, cases):
+        assert v.shown["recommended"] == "", (cid, v.name)
+        assert "submit" not in words and "all requirements" not in words, (cid, v.name, words)
