@@ -12,19 +12,15 @@ one annotation per line of its expected.txt, on the same file, line and column.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from certkb.cli import github_annotation, main
+from certkb.cli import github_annotation
 from certkb.errors import ContentError
 
 from .conftest import ROOT
-from .test_content_errors import CASES, make_content
+from .test_content_errors import CASES, make_content, run_validate
 
 # The whole line, as GitHub parses it: nothing before '::error', properties without raw ':' or ','.
 ANNOTATION_RE = re.compile(
@@ -35,25 +31,6 @@ PLAIN_RE = re.compile(r"(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<message>.*
 
 def unescape(text: str) -> str:
     return text.replace("%0A", "\n").replace("%0D", "\r").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
-
-
-@dataclass
-class Ran:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def run_validate(content_parent: Path, *args: str) -> Ran:
-    """`certkb validate content ARGS` run from ``content_parent``, in this process (the command's
-    entry point itself is run as a program in tests/test_content_errors.py)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.chdir(content_parent), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(["validate", "content", *args])
-        except SystemExit as exc:  # argparse refusing the command line
-            code = exc.code if isinstance(exc.code, int) else 1
-    return Ran(code, out.getvalue(), err.getvalue())
 
 
 def test_many_files_exactly(tmp_path):

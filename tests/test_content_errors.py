@@ -7,13 +7,17 @@ staff should see, file:line:col included. Add a case by adding a folder.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from certkb.cli import main
 from certkb.errors import ContentError, ContentErrors
 from certkb.loader import case_errors, load_content
 
@@ -28,6 +32,25 @@ def make_content(tmp_path: Path, case: Path | None) -> Path:
     if case is not None:
         shutil.copytree(case, tmp_path / "content", dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
     return tmp_path / "content"
+
+
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_validate(content_parent: Path, *args: str) -> Ran:
+    """`certkb validate content ARGS` run from ``content_parent``, in this process (the command's
+    entry point itself is run as a program by the two validate-command tests below)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(content_parent), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(["validate", "content", *args])
+        except SystemExit as exc:  # argparse refusing the command line
+            code = exc.code if isinstance(exc.code, int) else 1
+    return Ran(code, out.getvalue(), err.getvalue())
 
 
 def test_fixture_content_is_valid(tmp_path, monkeypatch):
@@ -66,9 +89,7 @@ def test_a_wrong_case_fails_validate_at_the_case(tmp_path):
     """Cases run in `certkb validate`, not only in the tests: each difference on its own line, at the
     case's line in the file, in the order the engine compares them."""
     make_content(tmp_path, ROOT / "tests" / "bad_content" / "wrong_case")
-    proc = subprocess.run(
-        [sys.executable, "-m", "certkb", "validate", "content"], cwd=tmp_path, capture_output=True, text=True
-    )
+    proc = run_validate(tmp_path)
     assert proc.returncode == 1
     assert proc.stderr.splitlines() == [
         "content/pathways/fx-ipc-to-ccpc.yml:128:5: case 'One contact hour short': "
@@ -82,9 +103,7 @@ def test_a_wrong_case_fails_validate_at_the_case(tmp_path):
 
 def test_missing_coverage_fails_validate_at_the_requirement(tmp_path):
     make_content(tmp_path, ROOT / "tests" / "bad_content" / "missing_coverage")
-    proc = subprocess.run(
-        [sys.executable, "-m", "certkb", "validate", "content"], cwd=tmp_path, capture_output=True, text=True
-    )
+    proc = run_validate(tmp_path)
     assert proc.returncode == 1
     assert proc.stderr.splitlines() == [
         "content/pathways/fx-iss-to-css.yml:154:9: requirement 'pbsse': no case shows it unmet; add a case "
